@@ -1,0 +1,64 @@
+"""nbgrader configuration of the course; stock `nbgrader` commands run here read it.
+
+Paths come from this file's folder, never from the current directory, so `nbgrader` works
+the same from the Makefile, tests, a copy of the course elsewhere and JupyterHub.
+"""
+
+import os
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from negotiation_course.grading.preprocessors import CheckAnswerKeys, StripAnswerKeys
+
+c = get_config()  # noqa: F821 (provided by traitlets)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "salary-negotiation-specialist"
+c.CourseDirectory.root = here
+# nbgrader's default place: gradebook.db in the course directory (git-ignored). Any SQLAlchemy
+# URL (e.g. postgresql://user@127.0.0.1:5433/gradebook) in NEGOTIATION_COURSE_DB_URL wins.
+c.CourseDirectory.db_url = os.environ.get(
+    "NEGOTIATION_COURSE_DB_URL", "sqlite:///" + os.path.join(here, "gradebook.db"))
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Execution. nbgrader's Execute.timeout is per cell and overrides ExecutePreprocessor.timeout.
+# Our cells finish in well under a second; 20 s bounds a runaway cell, and the grading sandbox
+# (negotiation_course.grading) adds a wall-clock limit for the whole notebook.
+c.Execute.timeout = 20
+c.Execute.interrupt_on_timeout = True
+c.Execute.startup_timeout = 60
+c.Execute.iopub_timeout = 10
+
+# A learner who deleted a graded cell gets it back from the source notebook.
+c.OverwriteCells.add_missing_cells = True
+
+# Keep autograded notebooks and feedback small whatever a submission prints.
+c.LimitOutput.max_lines = 500
+c.LimitOutput.max_traceback = 60
+
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR ANSWER HERE: delete these two lines and write your answer\n"
+              "raise NotImplementedError(\"Not answered yet\")"
+}
+
+# Answer keys never reach the learner's kernel (see negotiation_course.grading.answer_key).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, StripAnswerKeys,
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    Execute, CheckAnswerKeys, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]

@@ -1,0 +1,1 @@
+"""Instructor tools around nbgrader: answer keys, grading, feedback, certificates."""
