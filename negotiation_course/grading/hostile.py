@@ -1,0 +1,207 @@
+"""Hostile submissions, generated from any assignment, for testing the graders.
+
+Each case starts from the untouched release notebook (which scores zero) and adds one
+attack, so a case that scores above zero has beaten the grader. Cases return the bytes of
+the submitted file, because one of them is not valid JSON.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+
+import nbformat
+from nbformat import NotebookNode
+
+SOLUTION_RE = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+ASSIGN_RE = re.compile(r"^([A-Za-z_]\w*)\s*=", re.M)
+DEF_RE = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.M)
+
+
+def _meta(cell: NotebookNode) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def answer_cells(nb: NotebookNode) -> list[NotebookNode]:
+    """Autograded answer cells (code, solution, not graded)."""
+    return [c for c in nb.cells if c.cell_type == "code" and _meta(c).get("solution")
+            and not _meta(c).get("grade")]
+
+
+def test_cells(nb: NotebookNode) -> list[NotebookNode]:
+    return [c for c in nb.cells if c.cell_type == "code" and _meta(c).get("grade")
+            and not _meta(c).get("solution")]
+
+
+def answer_names(source_nb: NotebookNode) -> tuple[list[str], list[str]]:
+    """Variables and functions the learner is asked to define (from the source solutions)."""
+    variables, functions = [], []
+    for cell in answer_cells(source_nb):
+        for region in SOLUTION_RE.findall(cell.source):
+            variables += ASSIGN_RE.findall(region)
+            functions += DEF_RE.findall(region)
+    return sorted(set(variables) - set(functions)), sorted(set(functions))
+
+
+def _dump(nb: NotebookNode) -> bytes:
+    return nbformat.writes(nb).encode()
+
+
+def _with_code_in_answers(release: NotebookNode, code: str, first_only: bool = True) -> bytes:
+    nb = copy.deepcopy(release)
+    cells = answer_cells(nb)
+    for cell in cells[:1] if first_only else cells:
+        cell.source = code
+    if not cells:  # nothing to answer: put the attack in a new cell at the end
+        nb.cells.append(nbformat.v4.new_code_cell(code))
+    return _dump(nb)
+
+
+def _gaming_assignments(source: NotebookNode, value: str) -> str:
+    variables, functions = answer_names(source)
+    lines = [f"{v} = {value}" for v in variables]
+    lines += [f"def {f}(*args, **kwargs):\n    return {value}" for f in functions]
+    return "\n".join(lines)
+
+
+ALWAYS_EQUAL = '''
+class _Anything(float):
+    """Claims to equal, contain and be anything."""
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return False
+    def __gt__(self, other): return False
+    def __le__(self, other): return True
+    def __ge__(self, other): return True
+    def __abs__(self): return 0.0
+    def __sub__(self, other): return 0.0
+    __rsub__ = __sub__
+    def __hash__(self): return 0
+    def __contains__(self, item): return True
+    def lower(self): return self
+    def strip(self): return self
+    def casefold(self): return self
+'''
+
+
+def tests_edited_to_pass(source: NotebookNode, release: NotebookNode) -> bytes:
+    nb = copy.deepcopy(release)
+    for cell in test_cells(nb):
+        cell.source = "pass"
+    return _dump(nb)
+
+
+def test_cell_deleted(source: NotebookNode, release: NotebookNode) -> bytes:
+    nb = copy.deepcopy(release)
+    nb.cells = [c for c in nb.cells if c not in test_cells(nb)]
+    return _dump(nb)
+
+
+def graded_cell_duplicated(source: NotebookNode, release: NotebookNode) -> bytes:
+    nb = copy.deepcopy(release)
+    graded = test_cells(nb) or answer_cells(nb)
+    if graded:
+        i = nb.cells.index(graded[0])
+        dup = copy.deepcopy(graded[0])
+        dup["id"] = dup.get("id", "cell") + "-copy"
+        nb.cells.insert(i + 1, dup)
+    return _dump(nb)
+
+
+def infinite_loop(source: NotebookNode, release: NotebookNode) -> bytes:
+    return _with_code_in_answers(release, "def spin():\n    while True:\n        pass\n\nspin()")
+
+
+def os_exit(source: NotebookNode, release: NotebookNode) -> bytes:
+    return _with_code_in_answers(release, "import os\nos._exit(1)")
+
+
+def output_flood(source: NotebookNode, release: NotebookNode) -> bytes:
+    code = ("import sys\nfor _ in range(200_000):\n    sys.stdout.write('flood ' * 20 + '\\n')\n"
+            "print('x' * 5_000_000)")
+    return _with_code_in_answers(release, code)
+
+
+def invalid_json(source: NotebookNode, release: NotebookNode) -> bytes:
+    return _dump(release)[: len(_dump(release)) // 2]
+
+
+def always_equal(source: NotebookNode, release: NotebookNode) -> bytes:
+    code = ALWAYS_EQUAL + "\n" + _gaming_assignments(source, "_Anything(0.5)")
+    return _with_code_in_answers(release, code)
+
+
+def redefined_builtins(source: NotebookNode, release: NotebookNode) -> bytes:
+    code = ALWAYS_EQUAL + '''
+import builtins, math
+from negotiation_course import checks
+# shadow builtins in the namespace the tests run in, and patch the course helpers
+isinstance = lambda *a, **k: True
+abs = lambda x: 0
+round = lambda *a, **k: 0
+type = lambda *a: float
+float = _Anything
+builtins.round = lambda *a, **k: 0
+math.isclose = lambda *a, **k: True
+math.isfinite = lambda *a, **k: True
+checks.number = checks.choice = checks.choices = checks.text = checks.function = \\
+    lambda *a, **k: None
+checks.record = lambda *a, **k: None
+get_ipython().showtraceback = lambda *a, **k: None
+''' + _gaming_assignments(source, "_Anything(0.5)")
+    return _with_code_in_answers(release, code)
+
+
+def input_transformer(source: NotebookNode, release: NotebookNode) -> bytes:
+    code = '''
+import json, re
+_seen = []
+def _rewrite(lines):
+    text = "".join(lines)
+    _seen.append(text)
+    keys = re.findall(r"answer-key:\\s*(\\{.*\\})", text)
+    if keys:  # try to answer from a leaked key
+        out = []
+        for raw in keys:
+            spec = json.loads(raw)
+            value = spec.get("number", (spec.get("text") or spec.get("choices") or [None])[0])
+            out.append(f"checks.record({spec['id']!r}, {value!r})\\n")
+        return out
+    if "checks." in text:  # otherwise neuter every check
+        return ["pass\\n"]
+    return lines
+get_ipython().input_transformers_post.append(_rewrite)
+'''
+    return _with_code_in_answers(release, code)
+
+
+def print_history(source: NotebookNode, release: NotebookNode) -> bytes:
+    nb = copy.deepcopy(release)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "print('\\n'.join(In))\nprint('\\n'.join(_ih))"))
+    return _dump(nb)
+
+
+CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
+    "tests-edited-to-pass": tests_edited_to_pass,
+    "test-cell-deleted": test_cell_deleted,
+    "graded-cell-duplicated": graded_cell_duplicated,
+    "infinite-loop": infinite_loop,
+    "os-exit": os_exit,
+    "output-flood": output_flood,
+    "invalid-json": invalid_json,
+    "always-equal": always_equal,
+    "redefined-builtins": redefined_builtins,
+    "input-transformer": input_transformer,
+    "print-history": print_history,
+}
+
+
+def is_valid_notebook(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True

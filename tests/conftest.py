@@ -1,0 +1,44 @@
+"""Shared fixtures: the course root and a scratch nbgrader course built from it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from negotiation_course.nbgrader_cli import nbgrader
+from negotiation_course.paths import COURSE_ROOT, assignments
+
+ROOT = COURSE_ROOT
+# Tests use their own SQLite gradebooks; a developer's database URL must not leak in.
+os.environ.pop("NEGOTIATION_COURSE_DB_URL", None)
+ASSIGNMENTS = assignments(ROOT)
+
+
+def source_path(assignment: str, root: Path = ROOT) -> Path:
+    return root / "source" / assignment / f"{assignment}.ipynb"
+
+
+def release_path(assignment: str, root: Path = ROOT) -> Path:
+    return root / "release" / assignment / f"{assignment}.ipynb"
+
+
+def read_nb(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def make_scratch_course(dest: Path, root: Path = ROOT) -> Path:
+    """A fresh course directory: config, source/ and the generated release, own gradebook."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "nbgrader_config.py", dest)
+    shutil.copytree(root / "source", dest / "source")
+    nbgrader(dest, "generate_assignment", "--force", "*")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def scratch_course(tmp_path_factory) -> Path:
+    return make_scratch_course(tmp_path_factory.mktemp("course") / "course")
