@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 #: MIME type of the answer records that the grader reads from test-cell outputs.

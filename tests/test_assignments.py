@@ -8,7 +8,6 @@ score above the untouched release.
 
 from __future__ import annotations
 
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -122,3 +121,24 @@ def test_invalid_json_is_flagged_with_a_clear_error(graded):
     assert not result.ok and result.error
 
 
+
+
+def test_key_stripping_is_what_stops_the_input_transformer(tmp_path):
+    """Control: with nbgrader's stock sanitize steps the same attack reads the key and wins."""
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                        OverwriteCells, OverwriteKernelspec)
+
+    from .conftest import make_scratch_course
+
+    course = make_scratch_course(tmp_path / "course")
+    a = "lesson-00-welcome"
+    src, rel = read_nb(source_path(a)), read_nb(release_path(a))
+    _submit(course, "attacker", a, hostile.input_transformer(src, rel))
+    stock = Config()
+    stock.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                              OverwriteCells, CheckCellMetadata]
+    (result,) = grade_many(course, [(a, "attacker")], stock)
+    assert result.ok, result.error
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(a, "attacker")
+        assert sub.code_score == sub.max_code_score > 0

@@ -1,0 +1,60 @@
+"""Answer keys: parsed from hidden tests, stripped before execution, compared outside."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotiation_course.grading.answer_key import (
+    ANSWER_MIME,
+    AnswerKeyError,
+    failures,
+    keys_in,
+    parse_key,
+    strip_keys,
+)
+
+CELL = '''checks.number(x, name="x", low=0, high=1)
+### BEGIN HIDDEN TESTS
+checks.record("x", x)
+# answer-key: {"id": "x", "number": 0.827, "tol": 0.0005}
+#answer-key:{"id": "q", "text": ["b"]}
+# answer-key: {"id": "s", "choices": ["a", "c"]}
+### END HIDDEN TESTS
+'''
+
+
+def _out(answer_id, value):
+    return {"output_type": "display_data", "data": {ANSWER_MIME: {"id": answer_id,
+                                                                  "value": value}}}
+
+
+def test_keys_are_found_and_stripped():
+    assert [k.id for k in keys_in(CELL)] == ["x", "q", "s"]
+    stripped = strip_keys(CELL)
+    assert "answer-key" not in stripped and "0.827" not in stripped
+    assert 'checks.record("x", x)' in stripped
+
+
+@pytest.mark.parametrize("outputs, n_failures", [
+    ([_out("x", 0.827), _out("q", " B"), _out("s", ["c", "a"])], 0),
+    ([_out("x", 0.8272), _out("q", "b"), _out("s", ["A", "C"])], 0),  # alternative-correct
+    ([_out("x", 82.7), _out("q", "b"), _out("s", ["a", "c"])], 1),    # wrong unit
+    ([_out("q", "b"), _out("s", ["a", "c"])], 1),                     # missing record
+    ([_out("x", 0.827), _out("x", 0.5), _out("q", "b"), _out("s", ["a", "c"])], 1),  # twice
+    ([_out("x", "0.827"), _out("q", ["b"]), _out("s", "a")], 3),      # wrong types
+    ([_out("x", True), _out("q", "c"), _out("s", ["a"])], 3),
+    ([_out("x", {"unsupported": "Anything"}), _out("q", "b"), _out("s", ["a", "c"])], 1),
+    ([], 3),
+])
+def test_failures_count_every_unmet_key(outputs, n_failures):
+    problems = failures(keys_in(CELL), outputs)
+    assert len(problems) == n_failures
+    assert not any("0.827" in p for p in problems)  # messages never reveal the key
+
+
+@pytest.mark.parametrize("raw", ['{"id": 1, "number": 2}', '{"number": 2}', "{not json}",
+                                 '{"id": "x", "text": "b"}', '{"id": "x"}',
+                                 '{"id": "x", "number": "2"}'])
+def test_malformed_keys_are_refused(raw):
+    with pytest.raises(AnswerKeyError):
+        parse_key(raw)
