@@ -125,8 +125,13 @@ def test_invalid_json_is_flagged_with_a_clear_error(graded):
 
 def test_key_stripping_is_what_stops_the_input_transformer(tmp_path):
     """Control: with nbgrader's stock sanitize steps the same attack reads the key and wins."""
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                        OverwriteCells, OverwriteKernelspec)
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteCells,
+        OverwriteKernelspec,
+    )
 
     from .conftest import make_scratch_course
 
