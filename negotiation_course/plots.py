@@ -115,14 +115,17 @@ def _segments(series: pd.Series, breaks: Sequence[float]) -> list[pd.Series]:
 
 def line_chart(data: SeriesLike, *, source: str, title: str = "", xlabel: str = "",
                ylabel: str = "", label: str | None = None, breaks: Iterable[float] = (),
-               break_note: str = "", ylim: tuple[float, float] | None = None,
+               break_note: str = "", join_gaps: bool = False,
+               ylim: tuple[float, float] | None = None,
                size: tuple[float, float] = (8, 4.5)) -> Figure:
     """A line chart of one or several series, each with its own colour and marker.
 
     ``data``: a Series (index = x, e.g. years), a DataFrame with one column per series, or a
-    dict ``{label: Series}``. Missing values (NaN) leave a gap. ``breaks``: x values where
-    the measure changes (a new survey universe, say); lines are not joined across them, and
-    ``break_note`` labels a dotted vertical line at each break.
+    dict ``{label: Series}``. Missing values (NaN) leave a gap, unless ``join_gaps`` is true:
+    then the line runs straight from one observed point to the next (for series observed at
+    irregular dates, such as a group missing from one edition of a fact sheet). ``breaks``:
+    x values where the measure changes (a new survey universe, say); lines are never joined
+    across them, and ``break_note`` labels a dotted vertical line at each break.
     """
     series = _as_series_dict(data, label)
     if not series:
@@ -130,7 +133,7 @@ def line_chart(data: SeriesLike, *, source: str, title: str = "", xlabel: str = 
     breaks = list(breaks)
     fig, ax = _new_figure(source, size)
     for (name, s), colour, marker in zip(series.items(), cycle(PALETTE), cycle(MARKERS)):
-        for i, part in enumerate(_segments(s, breaks)):
+        for i, part in enumerate(_segments(s.dropna() if join_gaps else s, breaks)):
             ax.plot(part.index, part.to_numpy(dtype=float), color=colour, marker=marker,
                     markersize=4, linewidth=1.8, label=name if i == 0 else None)
     for b in breaks:

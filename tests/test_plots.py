@@ -66,6 +66,13 @@ def test_nan_leaves_a_gap_rather_than_a_joined_line():
     assert np.isnan(line.get_ydata()).sum() == 1
 
 
+def test_join_gaps_joins_across_missing_values_but_never_across_a_break():
+    s = pd.Series([60, np.nan, 64, 55, np.nan, 57], index=[2018, 2019, 2020, 2024, 2025, 2026])
+    lines = plots.line_chart(s, source="x", breaks=[2024], join_gaps=True).axes[0].get_lines()
+    segments = sorted(tuple(ln.get_xdata()) for ln in lines if ln.get_linestyle() != ":")
+    assert segments == [(2018, 2020), (2024, 2026)]
+
+
 def test_breaks_split_a_series_into_unjoined_segments_with_one_legend_entry():
     s = pd.Series([60, 62, 64, 66, 55, 57], index=[2018, 2019, 2020, 2021, 2024, 2025])
     fig = plots.line_chart({"group": s, "other": s + 5}, source="x", breaks=[2024],
