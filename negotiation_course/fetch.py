@@ -7,7 +7,7 @@ downloads one with ``requests`` through ``pooch`` into the cache folder
 (``$NEGOTIATION_COURSE_CACHE``, default ``~/.cache/negotiation-course``) and :func:`read` returns
 it as a DataFrame.
 
-No official hash is published for these files, so a file is **validated by its content**, not
+No official hash is published for these files, so a file is **validated by content**, not
 by a checksum: the archive must be a complete zip whose members pass their CRC checks, the
 member must decode in its encoding, and the table must have the expected number of rows, the
 expected columns and answer codes this module understands. The download goes to a temporary
