@@ -662,7 +662,8 @@ plots.bar_chart(ll_table, source=data.cite("negotiation_evidence")
 *Figure 5.* Share of job seekers who negotiated pay in Leibbrandt and List's field experiment, as
 reported in a secondary summary. When the advertisement was silent about pay, 10.6% of men and 8.2%
 of women negotiated; when it said pay was negotiable, 22.0% of men and 23.9% of women did. Saying
-that pay is negotiable roughly doubled negotiation for both and removed the men's lead.
+that pay is negotiable more than doubled the share who negotiated, for men and for women, and
+removed the men's lead.
 
 ### What a coach does with this research
 

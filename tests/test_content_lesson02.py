@@ -1,0 +1,254 @@
+"""Lesson 2: every number in its text agrees with data/, its answer keys agree with the data,
+and the worksheet follows the course rules (COURSE.md §3). Cost: about a second (no kernel).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from negotiation_course import data, hours
+from negotiation_course.grading.answer_key import keys_in
+from negotiation_course.objectives import OBJECTIVES, objective_tags
+from negotiation_course.paths import PACKAGE_DIR
+
+from .conftest import read_nb, source_path
+
+NAME = "lesson-02-strategic-career"
+NB = read_nb(source_path(NAME))
+MARKDOWN = [c.source for c in NB.cells if c.cell_type == "markdown"]
+TEXT = "\n".join(MARKDOWN).replace("\\$", "$")
+
+
+def _ecec(sector: str, component: str, measure: str = "cost_per_hour_worked") -> float:
+    t = data.load("bls_ecec_compensation")
+    row = t[(t["reference_period"] == "2025-06") & (t["sector"] == sector)
+            & (t["component"] == component) & (t["measure"] == measure)]
+    assert len(row) == 1
+    return float(row["value"].iloc[0])
+
+
+def _pew_2022(age: str) -> float:
+    t = data.load("pew_hourly_ratio_points")
+    row = t[(t["edition"] == "2023-03") & (t["data_year"] == 2022) & (t["age_group"] == age)]
+    assert len(row) == 1
+    return float(row["women_pct_of_men"].iloc[0])
+
+
+def _evidence(study: str, claim_start: str, group: str | None = None) -> float:
+    t = data.load("negotiation_evidence")
+    rows = t[(t["study"] == study) & t["claim"].str.startswith(claim_start)]
+    if (rows["claim"] == claim_start).any():  # an exact claim wins over longer variants
+        rows = rows[rows["claim"] == claim_start]
+    if group is not None:
+        rows = rows[rows["group"] == group]
+    assert len(rows) == 1, (study, claim_start, group)
+    return float(rows["figure"].iloc[0])
+
+
+def _reference_lifetime(difference: float, rate: float, years: int) -> float:
+    """The test's own answer (the course package must not hold one)."""
+    return sum(difference * (1 + rate) ** t for t in range(years))
+
+
+def _money(x: float) -> str:
+    return f"${x:,.2f}"
+
+
+# (text that must appear in the lesson, the value it states, the value computed from data/)
+STATED = [
+    (_money(45.65), 45.65, lambda: _ecec("private industry", "total_compensation")),
+    (_money(32.07), 32.07, lambda: _ecec("private industry", "wages_and_salaries")),
+    (_money(13.58), 13.58, lambda: _ecec("private industry", "benefits")),
+    (_money(63.94), 63.94, lambda: _ecec("state and local government", "total_compensation")),
+    (_money(24.63), 24.63, lambda: _ecec("state and local government", "benefits")),
+    ("29.8%", 29.8, lambda: _ecec("private industry", "benefits", "share_of_total_compensation")),
+    ("38.5%", 38.5, lambda: _ecec("state and local government", "benefits",
+                                  "share_of_total_compensation")),
+    ("31.3%", 31.3, lambda: _ecec("civilian workers", "benefits", "share_of_total_compensation")),
+    ("29.7%", 29.7, lambda: round(_ecec("private industry", "benefits")
+                                  / _ecec("private industry", "total_compensation") * 100, 1)),
+    ("Paid leave and\ninsurance cost $3.44", 3.44, lambda: _ecec("private industry", "paid_leave")),
+    ("Paid leave and\ninsurance cost $3.44", 3.44, lambda: _ecec("private industry", "insurance")),
+    ("legally required benefits $3.31", 3.31,
+     lambda: _ecec("private industry", "legally_required_benefits")),
+    ("cost $1.84", 1.84, lambda: _ecec("private industry", "supplemental_pay")),
+    ("retirement and savings $1.54", 1.54,
+     lambda: _ecec("private industry", "retirement_and_savings")),
+    ("earned 92%", 92, lambda: _pew_2022("25-34")),
+    ("82% for all workers", 82, lambda: _pew_2022("16+")),
+    ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("35-44")),
+    ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("45-54")),
+    ("79% at 55 to 64", 79, lambda: _pew_2022("55-64")),
+    ("$634,198 less", 634198, lambda: _evidence("marks_harold_2011", "career earnings lost")),
+    ("about $604,000", 604000, lambda: round(_reference_lifetime(5000, 0.05, 40), -3)),
+    ("about $639,000", 639000, lambda: round(_reference_lifetime(5000, 0.05, 41), -3)),
+    ("$634,198.81", 634198.81, lambda: round(_reference_lifetime(5000, 0.05, 40) * 1.05, 2)),
+    ("($5,250)", 5250, lambda: 5000 * 1.05),
+    ("gives 5512.5", 5512.5, lambda: 5000 * 1.05 ** 2),
+    ("57% of the men", 57, lambda: _evidence("babcock_laschever_2003", "negotiated their first",
+                                            "men")),
+    ("only 7% of the women", 7, lambda: _evidence("babcock_laschever_2003",
+                                                 "negotiated their first", "women")),
+    ("10.6% of men", 10.6, lambda: _evidence("leibbrandt_list_2015", "negotiated when the job ad "
+                                             "did not", "men")),
+    ("8.2%\nof women", 8.2, lambda: _evidence("leibbrandt_list_2015", "negotiated when the job ad "
+                                              "did not", "women")),
+    ("22.0% of men", 22.0, lambda: _evidence("leibbrandt_list_2015",
+                                             "negotiated when the job ad said", "men")),
+    ("23.9% of women", 23.9, lambda: _evidence("leibbrandt_list_2015",
+                                               "negotiated when the job ad said", "women")),
+    ("15% of women", 15, lambda: _evidence("artz_goodall_oswald_2018", "got a raise after asking",
+                                           "women")),
+    ("20% of\n  men", 20, lambda: _evidence("artz_goodall_oswald_2018",
+                                            "got a raise after asking", "men")),
+    ("g = 0.20", 0.20, lambda: _evidence("kugler_et_al_2018", "gender difference")),
+]
+
+
+@pytest.mark.parametrize("snippet,stated,compute", STATED, ids=[s[0] for s in STATED])
+def test_numbers_in_the_text_match_the_data(snippet, stated, compute):
+    assert snippet in TEXT, f"the lesson no longer says {snippet!r}"
+    assert compute() == pytest.approx(stated, abs=1e-9)
+
+
+def test_study_sizes_in_the_text_match_the_data():
+    t = data.load("negotiation_evidence").set_index("study")
+    assert "2,500" in t.loc["leibbrandt_list_2015", "population"].iloc[0]
+    assert "about 2,500 job seekers" in TEXT
+    assert "4,600" in t.loc["artz_goodall_oswald_2018", "population"].iloc[0]
+    assert "about 4,600 Australian employees" in TEXT
+    assert "55 effect sizes" in t.loc["kugler_et_al_2018", "population"]
+    assert "1977 to 2016" in t.loc["kugler_et_al_2018", "note"] and "from 1977 to 2016" in TEXT
+
+
+def test_worded_claims_hold_in_the_data():
+    silent_m = _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
+    silent_w = _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")
+    said_m = _evidence("leibbrandt_list_2015", "negotiated when the job ad said", "men")
+    said_w = _evidence("leibbrandt_list_2015", "negotiated when the job ad said", "women")
+    assert "more than doubled the share who negotiated" in TEXT
+    assert said_m / silent_m > 2 and said_w / silent_w > 2 and said_w > said_m
+    assert "benefits are about 30% of what private employers spend" in TEXT
+    assert abs(_ecec("private industry", "benefits", "share_of_total_compensation") - 30) < 1
+    assert "the lower salary can be the better offer" in TEXT.lower()
+
+
+def _keys() -> dict[str, object]:
+    found = {}
+    for cell in NB.cells:
+        for key in keys_in(cell.source):
+            found[key.id] = key
+    return found
+
+
+def test_answer_keys_are_computed_from_the_data():
+    keys = _keys()
+    private = _ecec("private industry", "benefits") / _ecec("private industry",
+                                                            "wages_and_salaries")
+    government = (_ecec("state and local government", "benefits")
+                  / _ecec("state and local government", "wages_and_salaries"))
+    expected = {
+        "private_benefits_per_wage_dollar": private,
+        "offer_a_total": 72000 * (1 + private),
+        "offer_b_total": 66000 * (1 + government),
+        "points_lower_at_55_64": _pew_2022("25-34") - _pew_2022("55-64"),
+        "gap_when_silent": (
+            _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
+            - _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")),
+        "lifetime_a": _reference_lifetime(5000, 0.05, 40),
+        "lifetime_b": _reference_lifetime(1000, 0, 10),
+        "lifetime_c": _reference_lifetime(4000, 0.03, 43),
+        "lifetime_d": _reference_lifetime(2500, 0.02, 1),
+        "lifetime_e": _reference_lifetime(5000, 0.05, 41),
+    }
+    for answer_id, value in expected.items():
+        key = keys[answer_id]
+        assert abs(key.expected - value) <= min(key.tol, 0.01), answer_id
+    assert keys["higher_total_offer"].expected == (
+        "B" if 66000 * (1 + government) > 72000 * (1 + private) else "A",)
+    # Timing B (a raise before the first year) reproduces the paper; A and C do not.
+    paper = _evidence("marks_harold_2011", "career earnings lost")
+    assert int(_reference_lifetime(5000, 0.05, 40) * 1.05) == paper
+    assert abs(_reference_lifetime(5000, 0.05, 40) - paper) > 1000
+    assert abs(_reference_lifetime(5000, 0.05, 41) - paper) > 1000
+    assert keys["paper_timing"].expected == ("B",)
+
+
+def test_the_lifetime_function_is_not_in_the_course_package():
+    for path in PACKAGE_DIR.rglob("*.py"):
+        assert "def lifetime_value" not in path.read_text(encoding="utf-8"), path
+
+
+def _graded(kind: str) -> list:
+    out = []
+    for cell in NB.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if kind == "auto" and meta.get("grade") and not meta.get("solution"):
+            out.append(cell)
+        if kind == "manual" and meta.get("grade") and meta.get("solution"):
+            out.append(cell)
+    return out
+
+
+def test_worksheet_item_2_has_enough_parts_tagged_with_lesson_objectives():
+    auto, manual = _graded("auto"), _graded("manual")
+    assert len(auto) >= 5 and len(manual) >= 2
+    lesson_objectives = {k for k, (lesson, _) in OBJECTIVES.items() if lesson == NAME}
+    tagged = [objective_tags(c.metadata.get("tags", [])) for c in auto + manual]
+    assert all(tags and set(tags) <= lesson_objectives for tags in tagged)
+    assert {t for tags in tagged for t in tags} == lesson_objectives
+    headings = re.findall(r"^### Worksheet item (2[a-z])\b.*\((O\d)\)", "\n".join(MARKDOWN), re.M)
+    assert len(headings) == len(auto) + len(manual)
+
+
+def test_reflection_prompts_protect_clients_and_ask_for_a_commitment():
+    for i, cell in enumerate(NB.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("grade"):
+            prompt = NB.cells[i - 1].source
+            assert "identify a client" in prompt and '"I will ..."' in prompt
+
+
+def test_figures_have_captions_sources_and_accessible_styling():
+    figures = 0
+    for i, cell in enumerate(NB.cells):
+        if cell.cell_type == "code" and "plots." in cell.source:
+            figures += 1
+            assert "source=" in cell.source
+            nxt = NB.cells[i + 1]
+            assert nxt.cell_type == "markdown" and nxt.source.startswith(f"*Figure {figures}.*")
+    assert figures == 5
+    assert TEXT.count("data.cite") == 0  # captions are words, the source lines are in the code
+    code = "\n".join(c.source for c in NB.cells if c.cell_type == "code")
+    assert code.count("data.cite(") == 4  # Figure 4 is the learner's own calculation
+
+
+def test_reading_activity_and_time_estimate():
+    reading = [s for s in MARKDOWN if "Activity (" in s and "Read." in s]
+    assert len(reading) == 1 and "Harvard Business Review" in reading[0]
+    minutes = int(re.search(r"Activity \((\d+) minutes\): Read\.", reading[0]).group(1))
+    assert 20 <= minutes <= 30
+    row = hours.notebook_row(source_path(NAME))
+    total = row.reading_minutes + row.activity_minutes
+    stated = re.search(r"\*\*Estimated time:\*\* about (\d+) hours", TEXT)
+    assert stated and abs(int(stated.group(1)) * 60 - total) <= 20, total
+
+
+def test_structure_headings_hidden_tests_and_references():
+    levels = [len(m) for s in MARKDOWN for m in re.findall(r"^(#+) ", s, re.M)]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert "Hidden tests check the exact answers after you submit" in TEXT
+    refs = MARKDOWN[-1]
+    assert NB.cells[-1].cell_type == "markdown" and "## References" in MARKDOWN[-2]
+    for author in ("Bowles, H. R., & Thomason", "Bureau of Labor Statistics", "Pew Research",
+                   "Marks, M., & Harold", "Babcock, L., & Laschever", "Leibbrandt",
+                   "Artz", "Kugler", "Mazei", "Bowles, H. R., Babcock"):
+        assert author in refs, author
+
+
+def test_the_package_and_lesson_never_read_the_shared_folder():
+    assert "/work/shared" not in Path(source_path(NAME)).read_text(encoding="utf-8")
