@@ -143,7 +143,7 @@ Here is how a worked answer looks for a different request, a salary in the middl
 posted in the job advertisement: `example_kind = "standard"`.
 """),
     answer("answer-2a", """
-# Write: request_2a = "..." (one of the three kinds, in quotation marks)
+request_2a = ...  # replace ... with one of the three kinds, in quotes
 ### BEGIN SOLUTION
 request_2a = "unusual arrangement"
 ### END SOLUTION
@@ -165,7 +165,7 @@ analyst post, he proposes to set up and lead a small team that would use billing
 fix delays in patient payments. No such team or role exists. What kind of request is this?
 """),
     answer("answer-2b", """
-# Write: request_2b = "..." (one of the three kinds, in quotation marks)
+request_2b = ...  # replace ... with one of the three kinds, in quotes
 ### BEGIN SOLUTION
 request_2b = "new direction"
 ### END SOLUTION
@@ -307,11 +307,11 @@ above. Use the unrounded numbers from the table (do not round until the end)."""
 ### Worksheet item 2c: benefits per wage dollar in private industry (O6)
 
 Compute, for **private industry**, the dollars of benefits employers pay for each dollar of wages
-and salaries. Write your calculation after `private_benefits_per_wage_dollar =`, using
-`main_parts.loc[...]` as in the worked example.
+and salaries. Replace the `...` after `private_benefits_per_wage_dollar =` with your calculation,
+using `main_parts.loc[...]` as in the worked example.
 """),
     answer("answer-2c", """
-# Write: private_benefits_per_wage_dollar = <your calculation>
+private_benefits_per_wage_dollar = ...  # replace ... with your calculation
 ### BEGIN SOLUTION
 private_benefits_per_wage_dollar = (main_parts.loc["private industry", "benefits"]
                                     / main_parts.loc["private industry", "wages_and_salaries"])
@@ -340,7 +340,8 @@ estimated benefits), using your private-industry figure from 2c for Offer A and 
 calculation for **state and local government** for Offer B.
 """),
     answer("answer-2d", """
-# Write: offer_a_total = <calculation> and, on a new line, offer_b_total = <calculation>
+offer_a_total = ...  # replace ... with your calculation
+offer_b_total = ...  # replace ... with your calculation
 ### BEGIN SOLUTION
 offer_a_total = 72000 * (1 + private_benefits_per_wage_dollar)
 government_benefits_per_wage_dollar = (main_parts.loc["state and local government", "benefits"]
@@ -368,7 +369,7 @@ checks.record("offer_b_total", offer_b_total)
 On these estimates, which offer gives the higher total compensation? Answer `"A"` or `"B"`.
 """),
     answer("answer-2e", """
-# Write: higher_total_offer = "A" or "B"
+higher_total_offer = ...  # replace ... with "A" or "B"
 ### BEGIN SOLUTION
 higher_total_offer = "B"
 ### END SOLUTION
@@ -444,7 +445,7 @@ How many percentage points **lower** is the ratio for workers aged 55 to 64 than
 25 to 34? Compute it from `by_age`, as in the worked example.
 """),
     answer("answer-2f", """
-# Write: points_lower_at_55_64 = <your calculation>
+points_lower_at_55_64 = ...  # replace ... with your calculation
 ### BEGIN SOLUTION
 points_lower_at_55_64 = by_age["25-34"] - by_age["55-64"]
 ### END SOLUTION
@@ -568,7 +569,7 @@ Which timing reproduces the paper's \\$634,198? Answer with one letter: `"A"`, `
 the list printed above.
 """),
     answer("answer-2h", """
-# Write: paper_timing = "A", "B" or "C"
+paper_timing = ...  # replace ... with "A", "B" or "C"
 ### BEGIN SOLUTION
 paper_timing = "B"
 ### END SOLUTION
@@ -696,7 +697,7 @@ is negotiable (a negative number: women negotiated slightly more). Compute the s
 men minus women, for advertisements that are **silent** about pay, from `ll_table`.
 """),
     answer("answer-2i", """
-# Write: gap_when_silent = <your calculation>
+gap_when_silent = ...  # replace ... with your calculation
 ### BEGIN SOLUTION
 gap_when_silent = ll_table.loc["Ad silent on pay", "Men"] - ll_table.loc["Ad silent on pay", "Women"]
 ### END SOLUTION
@@ -724,7 +725,7 @@ Which first step does the research in this section support best?
   difference over a career.
 """),
     answer("answer-2j", """
-# Write: best_first_step = "a", "b", "c" or "d"
+best_first_step = ...  # replace ... with one letter in quotes
 ### BEGIN SOLUTION
 best_first_step = "b"
 ### END SOLUTION
