@@ -1,0 +1,106 @@
+"""The final assessment: every content objective assessed, keys hidden and consistent with the
+options offered, and a pass mark read from course.toml rather than typed. Cost: under a second.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+import tomllib
+
+import pytest
+
+from negotiation_course import settings
+from negotiation_course.grading.answer_key import keys_in
+from negotiation_course.objectives import CONTENT_OBJECTIVES, objective_tags
+from negotiation_course.paths import COURSE_ROOT
+
+from .conftest import read_nb, release_path, source_path
+
+NB = read_nb(source_path("assessment"))
+TEXT = "\n".join(c.source for c in NB.cells if c.cell_type == "markdown")
+
+
+def _meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+TEST_CELLS = [c for c in NB.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
+
+
+def test_between_10_and_15_autograded_questions_and_no_manual_grading():
+    assert 10 <= len(TEST_CELLS) <= 15
+    assert all(_meta(c)["points"] > 0 for c in TEST_CELLS)
+    assert not [c for c in NB.cells if _meta(c).get("grade") and _meta(c).get("solution")]
+    assert len(re.findall(r"^### Question \d+ \(O\d\)", TEXT, re.M)) == len(TEST_CELLS)
+
+
+def test_every_content_objective_is_assessed_by_at_least_one_item():
+    assessed = {t for c in TEST_CELLS for t in objective_tags(c.metadata.get("tags", []))}
+    missing = [o for o in CONTENT_OBJECTIVES if o not in assessed]
+    assert not missing, f"objectives with no assessment item: {missing}"
+
+
+def _options(source: str) -> list[str]:
+    call = ast.parse(source.split("### BEGIN HIDDEN TESTS")[0]).body[0].value
+    (options,) = [k.value for k in call.keywords if k.arg == "options"]
+    return ast.literal_eval(options)
+
+
+def test_every_key_is_one_of_the_options_the_learner_is_offered():
+    letters = []
+    for cell in TEST_CELLS:
+        (key,) = keys_in(cell.source)
+        options = _options(cell.source)
+        assert set(key.expected) <= set(options), key.id
+        if key.kind == "text":
+            letters.append(key.expected[0])
+    assert len(set(letters)) >= 3  # the right answer is not always the same letter
+
+
+def test_release_holds_no_answer_keys_or_solutions():
+    text = release_path("assessment").read_text(encoding="utf-8")
+    assert "answer-key" not in text and "BEGIN SOLUTION" not in text
+    assert text.count("= ...  # replace ... with") == len(TEST_CELLS)
+
+
+def test_pass_mark_comes_from_course_toml():
+    with (COURSE_ROOT / "course.toml").open("rb") as fh:
+        configured = tomllib.load(fh)["assessment"]["pass_mark"]
+    assert settings.pass_mark() == configured and 0 < configured <= 1
+
+
+def _run_setup_cell() -> str:
+    (setup,) = [c for c in NB.cells if _meta(c).get("grade_id") == "setup"]
+    assert _meta(setup)["locked"] and "settings.pass_mark()" in setup.source
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(setup.source, {})  # noqa: S102 (our own notebook's setup cell)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("mark,shown", [(0.75, "75%"), (0.8, "80%"), (0.6, "60%")])
+def test_notebook_shows_whatever_pass_mark_is_configured(monkeypatch, mark, shown):
+    monkeypatch.setattr(settings, "settings",
+                        lambda path=None: {"assessment": {"pass_mark": mark}})
+    assert f"Pass mark: {shown}" in _run_setup_cell()
+
+
+def test_pass_mark_is_never_typed_and_the_learner_is_told_what_it_counts_for():
+    typed = str(round(settings.pass_mark() * 100))
+    assert not re.search(rf"\b{typed}\s*(%|percent)", TEXT)
+    assert not re.search(r"\b0?\.75\b", TEXT)
+    assert "passing counts for your certificate" in TEXT
+    assert "Hidden tests check the exact answers after you submit" in TEXT
+
+
+def test_numbers_in_the_questions_match_the_lessons_data():
+    from negotiation_course import data
+
+    evidence = data.load("negotiation_evidence")
+    paper = evidence[evidence["study"] == "marks_harold_2011"]["figure"]
+    assert 634198 in set(paper) and "\\$634,198" in TEXT
+    recomputed = set(evidence[evidence["study"] == "marks_harold_2011_recomputed"]["figure"])
+    assert 604000 in recomputed and "\\$604,000" in TEXT
