@@ -89,9 +89,11 @@ def test_collect_checks_reads_only_the_course_mime_type():
     nb = new_notebook(cells=[new_markdown_cell("# t"), new_code_cell("x", outputs=[
         new_output("display_data", data={MIME_TYPE: record, "text/plain": "f"}),
         new_output("display_data", data={"text/plain": "not a check"}),
-        new_output("stream", text="hello")])])
+        new_output("stream", text="hello"),
+        new_output("display_data", data={MIME_TYPE: {"figure_id": "g", "published": 1.0}})])])
     checks = collect_checks(nb, "n.ipynb")
-    assert [(c.figure_id, c.notebook, c.status) for c in checks] == [("f", "n.ipynb", "match")]
+    assert [(c.figure_id, c.notebook, c.status) for c in checks] == [
+        ("f", "n.ipynb", "match"), ("g", "n.ipynb", UNEXPLAINED)]  # no value: never a pass
 
 
 # --- the runner on tiny notebooks (one kernel each) ----------------------------------------
