@@ -430,32 +430,38 @@ careers unfold, through promotions, roles, hours and interruptions. For a client
 to negotiate from the start for the role, the responsibilities and the development that lead
 where they want to go, not only for the starting figure.
 
-The worked example below computes how many points higher the ratio is at ages 25 to 34 than for all
-ages.
+The **gap** is what is missing from the dollar: 100 minus the ratio, in cents per dollar. The worked
+example below computes the gap at ages 25 to 34 and for all ages, and how many times wider the
+all-ages gap is.
 """),
     code("""
-example_points = by_age["25-34"] - by_age["All ages (16+)"]
-print("Ages 25-34 vs all ages:", example_points, "percentage points")
+gap_25_34 = 100 - by_age["25-34"]
+gap_all_ages = 100 - by_age["All ages (16+)"]
+print("Gap at ages 25-34:", gap_25_34, "cents per dollar; all ages:", gap_all_ages)
+print("The all-ages gap is", gap_all_ages / gap_25_34, "times the gap at ages 25-34")
+"""),
+    md("""
+The gap is 8 cents per dollar at ages 25 to 34 and 18 cents for all ages: 2.25 times as wide.
 """),
     activity(5, "Answer", "Answer worksheet part 2f below."),
     md("""
 ### Worksheet item 2f: how much wider is the gap later in a career? (O5)
 
-How many percentage points **lower** is the ratio for workers aged 55 to 64 than for workers aged
-25 to 34? Compute it from `by_age`, as in the worked example.
+How many times wider is the gap at ages **55 to 64** than at ages 25 to 34? Compute it from
+`by_age`, following the worked example (first the gap at ages 55 to 64, then divide).
 """),
     answer("answer-2f", """
-points_lower_at_55_64 = ...  # replace ... with your calculation
+times_wider_at_55_64 = ...  # replace ... with your calculation
 ### BEGIN SOLUTION
-points_lower_at_55_64 = by_age["25-34"] - by_age["55-64"]
+times_wider_at_55_64 = (100 - by_age["55-64"]) / (100 - by_age["25-34"])
 ### END SOLUTION
 """, "O5"),
     tests("tests-2f", """
-checks.number(points_lower_at_55_64, name="points_lower_at_55_64", low=0, high=40,
-              hint="Subtract the 55-64 ratio from the 25-34 ratio (the bigger one first).")
+checks.number(times_wider_at_55_64, name="times_wider_at_55_64", low=0.1, high=20,
+              hint="Divide the gap at ages 55-64 (100 minus its ratio) by the gap at ages 25-34.")
 ### BEGIN HIDDEN TESTS
-checks.record("points_lower_at_55_64", points_lower_at_55_64)
-# answer-key: {"id": "points_lower_at_55_64", "number": 13, "tol": 0.01}
+checks.record("times_wider_at_55_64", times_wider_at_55_64)
+# answer-key: {"id": "times_wider_at_55_64", "number": 2.625, "tol": 0.005}
 ### END HIDDEN TESTS
 """, 1, "O5"),
 

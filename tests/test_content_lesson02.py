@@ -82,6 +82,9 @@ STATED = [
     ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("35-44")),
     ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("45-54")),
     ("79% at 55 to 64", 79, lambda: _pew_2022("55-64")),
+    ("The gap is 8 cents per dollar", 8, lambda: 100 - _pew_2022("25-34")),
+    ("18 cents for all ages", 18, lambda: 100 - _pew_2022("16+")),
+    ("2.25 times as wide", 2.25, lambda: (100 - _pew_2022("16+")) / (100 - _pew_2022("25-34"))),
     ("$634,198 less", 634198, lambda: _evidence("marks_harold_2011", "career earnings lost")),
     ("about $604,000", 604000, lambda: round(_reference_lifetime(5000, 0.05, 40), -3)),
     ("about $639,000", 639000, lambda: round(_reference_lifetime(5000, 0.05, 41), -3)),
@@ -154,7 +157,7 @@ def test_answer_keys_are_computed_from_the_data():
         "private_benefits_per_wage_dollar": private,
         "offer_a_total": 72000 * (1 + private),
         "offer_b_total": 66000 * (1 + government),
-        "points_lower_at_55_64": _pew_2022("25-34") - _pew_2022("55-64"),
+        "times_wider_at_55_64": (100 - _pew_2022("55-64")) / (100 - _pew_2022("25-34")),
         "gap_when_silent": (
             _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
             - _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")),
