@@ -131,19 +131,19 @@ had any flexibility. The employer raised the offer the same week.
 ### 2. Better work/life balance
 
 For clients raising young children, caring for older parents or supporting a family member through
-illness, flexibility and time off can be worth more than money. Remote work, extra leave, medical
-leave and alternative schedules can all be negotiated, and they shape how a client's days actually
-feel.
+illness, flexibility and time off can be worth more than money. Working from home, additional
+vacation days, time off for health reasons and non-standard hours are all open to discussion, and
+they shape how a client's days actually feel.
 
 *Coaching example.* A software tester caring for his father asked for two remote days a week before
-accepting a new job. Once he had that arrangement, he turned down later offers that paid a little
-more but could not match it.
+accepting a new job. The employer agreed, and a year later he said the arrangement had mattered more
+to his family than a higher salary would have.
 
 ### 3. Better job fit
 
 Managers usually have wide discretion over who does which tasks. Clients who ask to shape their role
-around their strengths and interests tend to be more satisfied at work, and a reasonable request is
-often granted.
+around their strengths and interests usually enjoy their work more, and a reasonable request is often
+granted.
 
 *Coaching example.* An analyst who loved teaching asked her manager to hand some routine reporting to
 a colleague so she could run the team's onboarding sessions. Her manager agreed to a three-month trial.
@@ -151,8 +151,8 @@ a colleague so she could run the team's onboarding sessions. Her manager agreed 
 ### 4. A sense of agency
 
 Clients who know they can handle a difficult conversation at work feel in charge of their careers.
-They are less likely to stay stuck in a job that underpays them or does not suit them, because they
-know they can ask for change or go and find it.
+They rarely remain for long in an underpaid or ill-fitting role, because they know they can ask for
+change or go and find it.
 
 *Coaching example.* After practising with his coach, a warehouse supervisor asked for a review of his
 pay. Whatever the outcome, he said he no longer felt that his career simply happened to him.
@@ -204,9 +204,9 @@ checks.record("situation_3", situation_3)
         md("""
 ## The wider economic context
 
-There is a second reason to encourage clients to negotiate throughout their careers. Every dollar a
-client adds to their pay pushes back, a little, against large economic forces that affect all of
-them: persistent pay gaps between groups, growing inequality, and household finances with little room
+There is a second reason to encourage clients to negotiate throughout their careers. Each raise or
+better offer a client secures pushes back, a little, against large economic trends that touch every
+client: persistent pay gaps between groups, growing inequality, and household finances with little room
 for surprises. The four readings in this section describe those forces. For each one you will read
 the article, look at the published figures behind it, and answer a short question.
 
