@@ -304,6 +304,64 @@ fig
 # in most years), white women about 80% and Asian women the most.
 
 # %% [markdown]
+# The constant-dollar table (a third party's transcription of BLS's *Highlights of Women's
+# Earnings in 2023*, Table 18; flag S) does not state its units; `data/` infers 2023 dollars.
+# Two checks of that table against the nominal one: a ratio within a year does not depend on
+# the dollar basis, so every women-to-men ratio must agree within rounding; and in 2023 itself
+# constant 2023 dollars are current dollars, so every 2023 cell must be equal.
+
+# %%
+real = data.load("bls_weekly_earnings_real_2023usd")
+real_wide = real.pivot_table(index="year", columns=["race_ethnicity", "sex"],
+                             values="median_weekly_usd2023", observed=True)
+pairs = 0
+outside = []
+for race in ["all", *races]:
+    for year in real_wide.index.intersection(weekly.index):
+        cells = [real_wide.get((race, "women")), real_wide.get((race, "men")),
+                 weekly.get((race, "women")), weekly.get((race, "men"))]
+        values = [c.get(year) if c is not None else None for c in cells]
+        if any(v is None or pd.isna(v) for v in values):
+            continue
+        pairs += 1
+        ratio_real, moved_real = with_rounding(lambda f, m: 100 * f / m, (values[0], 0.5),
+                                               (values[1], 0.5))
+        ratio_nominal, moved_nominal = with_rounding(lambda f, m: 100 * f / m,
+                                                     (values[2], 0.5), (values[3], 0.5))
+        if abs(ratio_real - ratio_nominal) > moved_real + moved_nominal:
+            outside.append((year, race))
+print(f"{pairs} year-and-group ratios compared; outside rounding: {outside}")
+report_row("bls_real_vs_nominal_ratios", "U.S. Bureau of Labor Statistics (Table 18 "
+           "transcription, flag S, vs the nominal table)", 0, len(outside), 0,
+           description=f"women-to-men ratios (of {pairs}) that differ between the constant- "
+           "and current-dollar tables beyond rounding (expected: none)",
+           method="same year and group in both tables; $0.50 rounding on each median")
+
+both_2023 = real[real["year"] == 2023].merge(
+    bls[bls["year"] == 2023], on=["sex", "race_ethnicity"])
+both_2023 = both_2023.dropna(subset=["median_weekly_usd2023", "median_weekly_usd"])
+unequal = int((both_2023["median_weekly_usd2023"] != both_2023["median_weekly_usd"]).sum())
+report_row("bls_real_2023_equals_nominal", "U.S. Bureau of Labor Statistics (Table 18 "
+           "transcription, flag S)", 0, unequal, 0,
+           description=f"2023 cells (of {len(both_2023)}) where the constant-2023-dollar "
+           "table differs from current dollars (expected: none if the units are 2023 dollars)",
+           method="2023 rows of both tables; the Hispanic men cell is cut off in the source");
+
+# %%
+fig = plots.line_chart(
+    {"men": real_wide[("all", "men")], "women": real_wide[("all", "women")]},
+    source=data.cite("bls_weekly_earnings_real_2023usd"),
+    title="Median weekly earnings, full-time wage and salary workers (2023 dollars, inferred)",
+    xlabel="year", ylabel="dollars a week (2023 dollars)")
+save_figure(fig, "pay-gap-bls-real-weekly")
+fig
+
+# %% [markdown]
+# *Figure 5.* In constant (2023) dollars, women's median weekly earnings rose from \$717 in
+# 1979 to \$1,005 in 2023, about 40%, while men's stayed between about \$1,060 and \$1,280
+# (\$1,150 in 1979, \$1,202 in 2023): the gap narrowed mostly because women's earnings rose.
+
+# %% [markdown]
 # ## 3. Pew: hourly earnings, points by edition
 #
 # Pew states only some years in its text, and each edition re-estimates the whole history, so
@@ -363,7 +421,7 @@ save_figure(fig, "pay-gap-pew-editions")
 fig
 
 # %% [markdown]
-# *Figure 5.* Every Pew edition puts women's hourly earnings at 64-65% of men's around
+# *Figure 6.* Every Pew edition puts women's hourly earnings at 64-65% of men's around
 # 1980-1982 and at 82-85% in its latest year (ages 16 and over); the points come from seven
 # separately estimated editions and are never joined into one series.
 
@@ -422,6 +480,71 @@ for group, dol_group in dol_groups.items():
                             "is Asian women (Hispanics included): different groups"
                             if group == "aapi" else ""))
 
+# %% [markdown]
+# NPWF's dollar figures: the yearly gap should be the difference of the two medians NPWF
+# prints beside it, and its cents per dollar their ratio. Two 2024 gaps can be compared with
+# Census Table A-7's all-worker medians.
+
+# %%
+dollars = data.load("npwf_dollar_figures")
+
+
+def npwf_dollars(edition: str, measure: str, group: str) -> float:
+    hit = dollars[(dollars["publication_date"] == edition) & (dollars["measure"] == measure)
+                  & (dollars["group"] == group)]
+    assert len(hit) == 1, (edition, measure, group, len(hit))
+    return float(hit["value"].iloc[0])
+
+
+NATIVE_WHY = ("NPWF's Native American gap and cents imply a white non-Hispanic men's median of "
+              "{implied:,.0f} ({women:,.0f} + {gap:,.0f}; {women:,.0f} / {implied:,.0f} = "
+              "{cents:.1f} cents), not the {men:,.0f} of its Latina line: the two lines seem to "
+              "rest on different data")
+for edition, group, comparison, cents_group in [
+        ("2017-04", "women", "men", "overall"), ("2019-04", "women", "men", "overall"),
+        ("2021-03", "women", "men", "overall"),
+        ("2021-03", "Latinas", "white non-Hispanic men", "latina"),
+        ("2021-03", "Native American women", "white non-Hispanic men", "native_american"),
+        ("2022-01", "Latinas", "white non-Hispanic men", "latina")]:
+    women = npwf_dollars(edition, "median_annual_earnings", group)
+    men = npwf_dollars(edition, "median_annual_earnings", comparison)
+    published_gap = npwf_dollars(edition, "annual_earnings_gap", group)
+    implied = women + published_gap
+    why = (NATIVE_WHY.format(implied=implied, women=women, gap=published_gap, men=men,
+                             cents=100 * women / implied)
+           if group.startswith("Native") else "")
+    tag = f"{edition}_{cents_group}"
+    report_row(f"npwf_gap_{tag}", "National Partnership for Women & Families",
+               published_gap, men - women, 1,
+               description=f"yearly gap in dollars, {group} vs {comparison}, {edition} edition",
+               method=f"NPWF's own medians {men:,.0f} - {women:,.0f}", explanation=why)
+    ours, moved = with_rounding(lambda f, m: 100 * f / m, (women, 0.5), (men, 0.5))
+    report_row(f"npwf_cents_from_medians_{tag}", "National Partnership for Women & Families",
+               npwf_value(edition, cents_group, "FTYR"), ours, 0.5 + moved,
+               description=f"cents per dollar, {group} vs {comparison}, {edition} edition",
+               method=f"NPWF's own medians {women:,.0f} / {men:,.0f}", explanation=why)
+
+census_2023 = census[(census["year"] == 2023) & census["preferred_row"]].iloc[0]
+gap_2023 = census_2023["male_allworkers_median_usd2023"] - census_2023["female_allworkers_median_usd2023"]
+report_row("npwf_gap_2024-09-10_all_workers", "National Partnership for Women & Families",
+           npwf_dollars("2024-09-10", "annual_earnings_gap", "women"), gap_2023, 10,
+           description="yearly gap, all women vs all men, all workers, 2023 data",
+           method="Census Table A-7 2023 all-worker medians (2023 dollars = current dollars), "
+           "printed to $10")
+census_2022 = census[(census["year"] == 2022) & census["preferred_row"]].iloc[0]
+gap_2022 = census_2022["male_allworkers_median_usd2023"] - census_2022["female_allworkers_median_usd2023"]
+npwf_2022 = float(dollars[(dollars["publication_date"] == "2024-03-11")
+                          & (dollars["measure"] == "annual_earnings_gap")
+                          & (dollars["group"] == "women") & (dollars["flag"] == "S")]["value"].iloc[0])
+report_row("npwf_gap_2024-03-11_all_workers", "National Partnership for Women & Families "
+           "(as reported by Lassen News: S)", npwf_2022, gap_2022, 10,
+           description="yearly gap, women vs men, all workers, 2022 data (in 2022 dollars)",
+           method="Census Table A-7 2022 all-worker medians, which are in 2023 dollars",
+           explanation=f"dollar basis: Census's table restates 2022 in 2023 dollars; "
+           f"{gap_2022:,.0f} / {npwf_2022:,.0f} = {gap_2022 / npwf_2022:.3f}, in line with "
+           "2022-23 consumer price inflation (about 4%), so NPWF's figure is the same gap in "
+           "2022 dollars");
+
 # %%
 npwf_named = npwf[npwf["publication_date"].notna()
                   & npwf["group"].isin(["overall", "black", "latina", "asian", "aapi",
@@ -441,7 +564,7 @@ for universe, label, fig_id in [("FTYR", "full-time, year-round workers", "pay-g
     display(fig)
 
 # %% [markdown]
-# *Figure 6.* In NPWF's full-time, year-round editions, Latinas were paid 53-57 cents and Black
+# *Figures 7 and 8.* In NPWF's full-time, year-round editions, Latinas were paid 53-57 cents and Black
 # women 61-63 cents per dollar paid to white non-Hispanic men, against 80-83 cents for women
 # overall (per dollar paid to all men); the 2024 all-worker editions give lower figures
 # (overall 75-78 cents) and are a different measure, not a decline.
@@ -461,7 +584,7 @@ save_figure(fig, "pay-gap-dol-vs-npwf-2019")
 fig
 
 # %% [markdown]
-# *Figure 7.* The Labor Department and NPWF agree for white (79), Black (63) and Hispanic women
+# *Figure 9.* The Labor Department and NPWF agree for white (79), Black (63) and Hispanic women
 # (55 cents per white non-Hispanic man's dollar, 2019); they differ for Asian women (87 vs 85)
 # because NPWF's group also includes Pacific Islanders.
 
@@ -513,7 +636,7 @@ save_figure(fig, "pay-gap-pew-90-10")
 fig
 
 # %% [markdown]
-# *Figure 8.* Inequality within groups rose from 1970 to 2016 in every group Pew reports; by
+# *Figure 10.* Inequality within groups rose from 1970 to 2016 in every group Pew reports; by
 # 2016 it was highest among Asian Americans (10.7) and Black Americans (9.8). Pew printed no
 # 1970 ratio for Black or Hispanic people, so those bars are missing rather than zero.
 #
