@@ -426,6 +426,40 @@ fig
 # separately estimated editions and are never joined into one series.
 
 # %% [markdown]
+# Within one edition (March 2023, 2022 data), Pew also gives the ratio by age and by race and
+# ethnicity (against white men); both are drawn from that edition only.
+
+# %%
+edition_2023 = pew[(pew["edition"] == "2023-03") & (pew["data_year"] == 2022)]
+by_age = edition_2023.set_index(edition_2023["age_group"].astype(str))["women_pct_of_men"]
+race_2022 = by_race[(by_race["edition"] == "2023-03") & (by_race["data_year"] == 2022)]
+race_2022 = race_2022.set_index(race_2022["group"].astype(str).str.capitalize())[
+    "pct_of_comparison"]
+fig = plots.bar_chart(by_age.rename("2022"), source=data.cite("pew_hourly_ratio_points"),
+                      title="Women's median hourly earnings as % of men's, by age, 2022 "
+                      "(Pew, March 2023)", xlabel="age group", ylabel="% of men's median",
+                      fmt="{:.0f}")
+save_figure(fig, "pay-gap-pew-by-age-2022")
+fig
+
+# %% [markdown]
+# *Figure 7.* In Pew's March 2023 edition, women aged 25-34 earned 92% of what men of the
+# same age earned in 2022, against 83% at 35-54 and 79% at 55-64 (82% for all ages 16+):
+# the gap widens with age.
+
+# %%
+fig = plots.bar_chart(race_2022.rename("2022"), source=data.cite("pew_hourly_ratios_by_race"),
+                      title="Women's median hourly earnings as % of white men's, 2022 (Pew, "
+                      "March 2023)", ylabel="% of white men's median", fmt="{:.0f}")
+save_figure(fig, "pay-gap-pew-by-race-2022")
+fig
+
+# %% [markdown]
+# *Figure 8.* Against white men's median hourly earnings in 2022, Asian women earned 93%,
+# white women 83%, Black women 70% and Hispanic women 65% (Pew, as reported by Axios and
+# Newsmax; secondary).
+
+# %% [markdown]
 # ## 4. NPWF cents on the dollar, and the Labor Department's ratios by race
 #
 # NPWF's fact sheets compared full-time, year-round workers until 2022 and all workers
@@ -564,10 +598,10 @@ for universe, label, fig_id in [("FTYR", "full-time, year-round workers", "pay-g
     display(fig)
 
 # %% [markdown]
-# *Figures 7 and 8.* In NPWF's full-time, year-round editions, Latinas were paid 53-57 cents and Black
-# women 61-63 cents per dollar paid to white non-Hispanic men, against 80-83 cents for women
-# overall (per dollar paid to all men); the 2024 all-worker editions give lower figures
-# (overall 75-78 cents) and are a different measure, not a decline.
+# *Figures 9 and 10.* In NPWF's full-time, year-round editions, Latinas were paid 53-57
+# cents and Black women 61-63 cents per dollar paid to white non-Hispanic men, against 80-83
+# cents for women overall (per dollar paid to all men); the 2024 all-worker editions give
+# lower figures (overall 75-78 cents) and are a different measure, not a decline.
 
 # %%
 dol_table = pd.DataFrame({
@@ -584,7 +618,7 @@ save_figure(fig, "pay-gap-dol-vs-npwf-2019")
 fig
 
 # %% [markdown]
-# *Figure 9.* The Labor Department and NPWF agree for white (79), Black (63) and Hispanic women
+# *Figure 11.* The Labor Department and NPWF agree for white (79), Black (63) and Hispanic women
 # (55 cents per white non-Hispanic man's dollar, 2019); they differ for Asian women (87 vs 85)
 # because NPWF's group also includes Pacific Islanders.
 
@@ -636,7 +670,7 @@ save_figure(fig, "pay-gap-pew-90-10")
 fig
 
 # %% [markdown]
-# *Figure 10.* Inequality within groups rose from 1970 to 2016 in every group Pew reports; by
+# *Figure 12.* Inequality within groups rose from 1970 to 2016 in every group Pew reports; by
 # 2016 it was highest among Asian Americans (10.7) and Black Americans (9.8). Pew printed no
 # 1970 ratio for Black or Hispanic people, so those bars are missing rather than zero.
 #
