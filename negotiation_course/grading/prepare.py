@@ -1,0 +1,86 @@
+"""Before workers start: find the submissions and make the gradebook ready for them.
+
+Done once, in the parent process, so parallel workers never race to create the database,
+an assignment or a learner (two workers inserting the same new learner would collide).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from negotiation_course.paths import assignments as source_assignments
+
+
+def learners(course_dir: Path) -> list[str]:
+    """Learner ids: the folder names under ``submitted/``."""
+    root = course_dir / "submitted"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def submissions(course_dir: Path, names: list[str]) -> list[tuple[str, str]]:
+    """(assignment, learner) pairs with a submitted folder holding a notebook."""
+    pairs = []
+    for learner in learners(course_dir):
+        for assignment in names:
+            folder = course_dir / "submitted" / learner / assignment
+            if folder.is_dir() and any(folder.glob("*.ipynb")):
+                pairs.append((assignment, learner))
+    return pairs
+
+
+def assignments(course_dir: Path) -> list[str]:
+    return source_assignments(course_dir)
+
+
+def _graded_sources(course_dir: Path, assignment: str) -> dict[tuple[str, str], str]:
+    """Source of every nbgrader cell in ``source/<assignment>``, by (notebook, grade id)."""
+    out = {}
+    for path in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") or meta.get("solution") or meta.get("locked"):
+                out[(path.stem, meta["grade_id"])] = cell.source
+    return out
+
+
+def _in_gradebook(gb, assignment: str) -> dict[tuple[str, str], str]:
+    from nbgrader.api import MissingEntry
+
+    try:
+        found = gb.find_assignment(assignment)
+    except MissingEntry:
+        return {}
+    return {(nb.name, cell.name): cell.source for nb in found.notebooks
+            for cell in nb.source_cells}
+
+
+def prepare_gradebook(api, db_url: str, course_id: str, names: list[str],
+                      learner_ids: list[str]) -> list[str]:
+    """Create or refresh assignments whose source changed; add missing learners.
+
+    Returns the assignments regenerated (``nbgrader generate_assignment``).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    regenerated = []
+    for assignment in names:
+        with Gradebook(db_url, course_id) as gb:
+            current = _in_gradebook(gb, assignment)
+        if current != _graded_sources(Path(api.coursedir.root), assignment):
+            result = api.generate_assignment(assignment, force=True)
+            if not result.get("success"):
+                raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n"
+                                   f"{result.get('log', '')[-2000:]}")
+            regenerated.append(assignment)
+    with Gradebook(db_url, course_id) as gb:
+        for learner in learner_ids:
+            try:
+                gb.find_student(learner)
+            except MissingEntry:
+                gb.add_student(learner)
+    return regenerated
