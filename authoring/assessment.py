@@ -234,7 +234,9 @@ quotation marks, for example `q01 = "c"`, run the cell (**Shift + Enter**), then
 below it. For a "pick all that apply" question, write a list: `["a", "c"]`. You may look back at
 the lessons while you answer.
 """),
-    activity(30, "Answer", """Answer the fourteen questions below, then save the notebook, press
+    # Reading the questions is counted as lesson text (about 15 minutes at the course's reading
+    # rate), so the activity adds only the time to think and answer.
+    activity(15, "Answer", """Answer the fourteen questions below, then save the notebook, press
 **Validate** and submit it."""),
     md("## Part 1: Lesson 1, the importance of negotiating to career success"),
 ]

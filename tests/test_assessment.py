@@ -12,7 +12,7 @@ import tomllib
 
 import pytest
 
-from negotiation_course import settings
+from negotiation_course import hours, settings
 from negotiation_course.grading.answer_key import keys_in
 from negotiation_course.objectives import CONTENT_OBJECTIVES, objective_tags
 from negotiation_course.paths import COURSE_ROOT
@@ -104,3 +104,9 @@ def test_numbers_in_the_questions_match_the_lessons_data():
     assert 634198 in set(paper) and "\\$634,198" in TEXT
     recomputed = set(evidence[evidence["study"] == "marks_harold_2011_recomputed"]["figure"])
     assert 604000 in recomputed and "\\$604,000" in TEXT
+
+
+def test_stated_time_matches_the_clock_hour_computation():
+    row = hours.notebook_row(source_path("assessment"))
+    stated = re.search(r"\*\*Estimated time:\*\* about (\d+) minutes", TEXT)
+    assert stated and abs(int(stated.group(1)) - (row.reading_minutes + row.activity_minutes)) <= 5
