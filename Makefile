@@ -46,6 +46,9 @@ release: venv ## Regenerate release/ (and the clock-hour table) from source/
 lab: venv ## JupyterLab on the learner's view
 	$(BIN)/python -m negotiation_course.lab
 
+instructor-lab: venv ## JupyterLab for instructors at the repository root (Formgrader and all)
+	$(BIN)/python -m negotiation_course.lab --instructor
+
 grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted with WORKERS processes
 	$(BIN)/python -m negotiation_course.grading.grade --course-dir "$(COURSE_DIR)" --workers $(WORKERS)
 
