@@ -565,8 +565,7 @@ Counting 40 years with the first year at the starting difference (A) gives about
 counting 41 years of pay, every age from 25 to 65 inclusive (C), gives about \\$639,000. These are
 the two recomputations in the course data, and neither matches the paper. Timing B, in which every
 year's pay, the first included, is already one 5% raise higher, gives \\$634,198.81, which matches
-the paper's \\$634,198 once the cents are dropped. (The course's research notebook
-`notebooks/lifetime-value.ipynb` checks this in detail.)
+the paper's \\$634,198 once the cents are dropped.
 """),
     md("""
 ### Worksheet item 2h: which assumption did the paper use? (O6)
