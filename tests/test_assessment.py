@@ -110,3 +110,19 @@ def test_stated_time_matches_the_clock_hour_computation():
     row = hours.notebook_row(source_path("assessment"))
     stated = re.search(r"\*\*Estimated time:\*\* about (\d+) minutes", TEXT)
     assert stated and abs(int(stated.group(1)) - (row.reading_minutes + row.activity_minutes)) <= 5
+
+
+def test_learners_bundle_can_show_the_pass_mark(tmp_path):
+    """Learners run the bundle's own copy of the package, which must find course.toml."""
+    import subprocess
+    import sys
+
+    from negotiation_course import bundle
+
+    dest = bundle.build(tmp_path / "student")
+    proc = subprocess.run([sys.executable, "-c",
+                           "import negotiation_course.settings as s; print(s.COURSE_ROOT, "
+                           "s.pass_mark())"], cwd=dest, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    root, mark = proc.stdout.split()
+    assert root == str(dest) and float(mark) == settings.pass_mark()
