@@ -56,7 +56,9 @@ def activity_minutes(markdown: str) -> list[int]:
 
 def notebook_row(path: Path, words_per_hour: int = WORDS_PER_HOUR) -> Row:
     nb = nbformat.read(path, as_version=4)
-    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    # a learner's own written answers (nbgrader solution cells) are not lesson text
+    md = [c.source for c in nb.cells if c.cell_type == "markdown"
+          and not c.metadata.get("nbgrader", {}).get("solution")]
     words = sum(lesson_words(s) for s in md)
     minutes = [m for s in md for m in activity_minutes(s)]
     return Row(path.parent.name, words, round(words * 60 / words_per_hour, 1),
