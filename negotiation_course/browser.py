@@ -9,6 +9,7 @@ processes survive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -70,10 +71,29 @@ class Chromium:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        gone, alive = psutil.wait_procs(family, timeout=5)
-        for proc in alive:
-            proc.kill()
-        return [p.pid for p in alive]
+        _, alive = psutil.wait_procs(family, timeout=5)
+        left = {p.pid for p in alive} | set(processes_mentioning(str(self.profile)))
+        for pid in left:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()
+        return sorted(left)
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Pids of live processes whose command line contains ``text`` (a unique path).
+
+    Every Chromium process names its profile folder and every kernel its connection file in
+    the lab's runtime folder, so this finds leftovers even if they were re-parented.
+    """
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "status"]):
+        cmdline = " ".join(proc.info.get("cmdline") or [])
+        if (text in cmdline and proc.info["pid"] != os.getpid()
+                and proc.info.get("status") != psutil.STATUS_ZOMBIE):
+            found.append(proc.info["pid"])
+    return found
 
 
 def start(profile: Path, log: Path, timeout: float = 30) -> Chromium:

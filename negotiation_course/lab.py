@@ -15,6 +15,7 @@ The browser test starts the same server through :func:`start` in a scratch works
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bundle
+from .browser import processes_mentioning
 from .paths import COURSE_ROOT, build_dir
 
 #: JupyterLab user settings for a fresh learner: no "Jupyter news" prompt, no update check.
@@ -108,6 +110,7 @@ class Server:
     port: int
     token: str
     log: Path
+    state: Path
     pids: set[int] = field(default_factory=set)
 
     @property
@@ -157,7 +160,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        killed = []
+        killed = set()
         for pid in sorted(pids - {self.process.pid}):
             try:
                 proc = psutil.Process(pid)
@@ -166,8 +169,12 @@ class Server:
                 continue
             except psutil.TimeoutExpired:
                 proc.kill()
-                killed.append(pid)
-        return killed
+                killed.add(pid)
+        for pid in processes_mentioning(str(self.state)):  # e.g. a kernel that was re-parented
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()
+                killed.add(pid)
+        return sorted(killed)
 
 
 def start(root: Path, state: Path, *, learner: bool = True, env: dict[str, str] | None = None,
@@ -181,7 +188,7 @@ def start(root: Path, state: Path, *, learner: bool = True, env: dict[str, str] 
     with log.open("wb") as out:
         process = subprocess.Popen(command(root, port, token), cwd=root, env=env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(process, root, port, token, log)
+    server = Server(process, root, port, token, log, state)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
