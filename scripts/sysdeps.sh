@@ -8,6 +8,8 @@ command -v bwrap >/dev/null || need+=(bubblewrap)
 command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v prlimit >/dev/null || need+=(util-linux)
+command -v setpriv >/dev/null || need+=(util-linux)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -33,6 +33,13 @@ from .sandbox import SandboxUnavailable, check_available, opted_out
 from .status import LearnerStatus, Outcome, StatusStore, fingerprint, submission_dir
 
 
+def _ensure_venv_on_path() -> None:
+    """nbgrader runs ``alembic`` when it creates a gradebook: the venv's bin must be on PATH."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
 def _sweep_runtime(base: Path) -> None:
     """Remove socket directories left by grading runs that were killed."""
     if not base.is_dir():
@@ -74,9 +81,7 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     """
     course_dir = Path(course_dir).resolve()
     fastimport.block_slow_optional_modules()
-    bindir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from the venv
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    _ensure_venv_on_path()
     use_sandbox = (not opted_out()) if sandbox is None else sandbox
     if use_sandbox:
         check_available()
@@ -118,7 +123,7 @@ def _run_pool(course_dir: Path, overrides, runtime: Path, todo: list[tuple[str, 
     # Hostile-looking or large submissions first, so a slow one does not end the run alone.
     todo = sorted(todo, key=lambda p: -_size(course_dir, p))
     bar = tqdm(total=len(todo), unit="notebook", desc="grading", disable=not progress,
-               dynamic_ncols=True)
+               dynamic_ncols=True, mininterval=0.5 if sys.stderr.isatty() else 15)
     errors = 0
     remaining = list(todo)
     while remaining:

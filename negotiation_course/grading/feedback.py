@@ -1,0 +1,199 @@
+"""``make feedback``: feedback HTML per learner and assignment that never shows hidden tests.
+
+    python -m negotiation_course.grading.feedback --course-dir DIR [--show-hidden-tests]
+
+Stock ``nbgrader generate_feedback`` shows the hidden tests to learners: their source, the
+traceback lines that quote them, and whatever a later cell printed of them (``In``, ``_ih``
+hold every cell's source, hidden tests included, because learner code shares the kernel).
+Here nbgrader's own GenerateFeedback runs with one more preprocessor,
+:class:`HideHiddenTests`, which removes the hidden region from each test cell, drops the
+answer records, and scrubs every output line that quotes a hidden line (plain, inside a
+``repr``, or in a traceback). Friendly visible-check messages ("Not yet: ...", "✔ ...") and
+the learner-safe "Hidden test did not pass: 'x' is not correct yet" stay. Answer keys never
+reach the kernel at all, so no expected value can be printed in the first place.
+
+Limits: code that re-encodes the hidden source (reversed, base64) before printing it is not
+recognised; the hidden tests of this course only record answers, so that text says nothing
+about the expected values.
+
+``--show-hidden-tests`` writes stock feedback, only for assignments whose due date (in the
+gradebook) has passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .answer_key import ANSWER_MIME
+
+HIDDEN_RE = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*$",
+                       re.S | re.M)
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+PLACEHOLDER = "# (hidden tests ran here; your instructor can show them after the deadline)"
+REMOVED = "[text of hidden tests removed]"
+MIN_FRAGMENT = 6
+
+
+def hidden_fragments(nb: NotebookNode) -> list[str]:
+    """Every non-trivial line of every hidden-test region, as it might be printed."""
+    lines: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for region in HIDDEN_RE.findall(cell.source):
+            for line in region.splitlines():
+                text = line.strip()
+                if len(text) >= MIN_FRAGMENT:
+                    lines.add(text)
+    forms: set[str] = set()
+    for text in lines:
+        forms.add(text)
+        forms.add(repr(text)[1:-1])  # as inside a printed list or repr(In)
+        forms.add(text.replace('"', '\\"'))
+    return sorted(forms, key=len, reverse=True)
+
+
+def scrub(text: str, fragments: list[str]) -> str:
+    """``text`` without the lines that quote a hidden test."""
+    if not fragments or not text:
+        return text
+    out, last_removed = [], False
+    for line in text.splitlines(keepends=True):
+        plain = ANSI_RE.sub("", line)
+        if any(f in plain for f in fragments):
+            if not last_removed:
+                out.append(REMOVED + ("\n" if line.endswith("\n") else ""))
+            last_removed = True
+        else:
+            out.append(line)
+            last_removed = False
+    return "".join(out)
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """Remove hidden tests and every trace of them from a notebook before it becomes HTML."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        self._fragments = hidden_fragments(nb)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
+        if cell.cell_type == "code":
+            cell.source = HIDDEN_RE.sub(PLACEHOLDER, cell.source)
+            cell.outputs = [self._clean(out) for out in cell.get("outputs", [])
+                            if ANSWER_MIME not in out.get("data", {})]
+        return cell, resources
+
+    def _clean(self, out: NotebookNode) -> NotebookNode:
+        frags = self._fragments
+        if "text" in out:
+            out.text = scrub(out.text, frags)
+        for mime, value in list(out.get("data", {}).items()):
+            if isinstance(value, str) and (mime.startswith("text/") or mime.endswith("json")):
+                out.data[mime] = scrub(value, frags)
+        if out.get("output_type") == "error":
+            out.evalue = scrub(out.get("evalue", ""), frags)
+            out.traceback = [line for line in (scrub(t, frags) for t in out.get("traceback", []))
+                             if line.strip()]
+        return out
+
+
+def _deadline_passed(gb, assignment: str) -> bool:
+    duedate = gb.find_assignment(assignment).duedate
+    return duedate is not None and duedate.replace(tzinfo=UTC) < datetime.now(
+        UTC)
+
+
+_APIS: dict[bool, object] = {}
+
+
+def _init(course_dir: str) -> None:
+    """Per process: two NbGraderAPIs, one hiding hidden tests, one stock."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+    from traitlets.config import Config
+
+    from . import fastimport
+    from .autograde import make_api
+
+    fastimport.block_slow_optional_modules()
+    hiding = Config()
+    hiding.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades,
+                                             CSSHTMLHeaderPreprocessor]
+    stock = Config()
+    stock.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor]
+    _APIS[False] = make_api(Path(course_dir), hiding)
+    _APIS[True] = make_api(Path(course_dir), stock)
+
+
+def _one(learner: str, assignment: str, reveal: bool) -> tuple[str, str, str]:
+    result = _APIS[reveal].generate_feedback(assignment, learner, force=True)
+    error = "" if result.get("success") else (
+        (result.get("error") or "failed").strip().splitlines() or ["failed"])[-1]
+    return learner, assignment, error
+
+
+def generate(course_dir: Path, show_hidden: bool = False,
+             workers: int = 2) -> dict[str, list[str]]:
+    """Write ``feedback/<learner>/<assignment>/*.html``; returns learners by assignment."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from nbgrader.api import Gradebook
+
+    from .autograde import load_config
+    from .config import db_url_of
+    from .grade import _ensure_venv_on_path
+
+    _ensure_venv_on_path()
+    course_dir = course_dir.resolve()
+    course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
+    autograded = course_dir / "autograded"
+    pairs = sorted((p.parent.name, p.name) for p in autograded.glob("*/*") if p.is_dir()) \
+        if autograded.is_dir() else []
+    with Gradebook(db_url_of(course_dir), course_id) as gb:
+        reveal = {a: show_hidden and _deadline_passed(gb, a) for _, a in pairs}
+    for assignment in sorted({a for _, a in pairs}):
+        if show_hidden and not reveal[assignment]:
+            print(f"{assignment}: due date not passed (or not set); hidden tests stay hidden",
+                  file=sys.stderr)
+    written: dict[str, list[str]] = {}
+    if not pairs:
+        return written
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max(1, min(workers, len(pairs))), mp_context=ctx,
+                             initializer=_init, initargs=(str(course_dir),)) as pool:
+        futures = [pool.submit(_one, learner, a, reveal[a]) for learner, a in pairs]
+        for future in futures:
+            learner, assignment, error = future.result()
+            if error:
+                print(f"feedback {learner}/{assignment} failed: {error}", file=sys.stderr)
+            else:
+                written.setdefault(assignment, []).append(learner)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--course-dir", type=Path, default=Path.cwd())
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--show-hidden-tests", action="store_true",
+                        help="stock feedback with hidden tests, after the due date only")
+    args = parser.parse_args(argv)
+    written = generate(args.course_dir, args.show_hidden_tests, args.workers)
+    total = sum(len(v) for v in written.values())
+    print(f"feedback written for {total} submissions in {args.course_dir / 'feedback'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Benchmark: stock sequential ``nbgrader autograde`` against ``make grade``, in one run.
+
+    .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W]
+
+Both grade the same cohort of ordinary learners (no hostile cases) from
+``negotiation_course.grading.cohort`` in two fresh copies of the course under
+``build/bench/``. Stock = one ``nbgrader autograde <assignment>`` CLI per assignment, one
+learner after another (how an instructor runs it); ours = ``grade_course`` with W workers and
+the sandbox on. Prints both wall times, the ratio, and the per-notebook floor: one kernel
+start + imports + execution of each source notebook with nbclient, no nbgrader around it.
+Not a test: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from negotiation_course.grading import cohort  # noqa: E402
+from negotiation_course.grading.grade import _ensure_venv_on_path, grade_course  # noqa: E402
+from negotiation_course.nbgrader_cli import nbgrader  # noqa: E402
+from negotiation_course.paths import assignments  # noqa: E402
+
+
+def build(dest: Path, learners: int) -> int:
+    """A course copy with ``learners`` ordinary learners; returns the notebook count."""
+    cohort.make_course_dir(ROOT, dest)
+    people = cohort.cohort("full", hostile=False)[:learners]
+    cohort.write_submissions(dest, people)
+    return sum(1 for _ in (dest / "submitted").glob("*/*/*.ipynb"))
+
+
+def stock(dest: Path) -> float:
+    start = time.perf_counter()
+    nbgrader(dest, "generate_assignment", "--force", "*")
+    for assignment in assignments(dest):
+        proc = nbgrader(dest, "autograde", assignment, "--create", check=False)
+        if proc.returncode != 0:
+            print(f"  (stock autograde {assignment} reported errors)")
+    return time.perf_counter() - start
+
+
+def ours(dest: Path, workers: int) -> float:
+    start = time.perf_counter()
+    grade_course(dest, workers, sandbox=True, progress=False)
+    return time.perf_counter() - start
+
+
+def floor() -> float:
+    """Mean wall time to execute each source notebook once (kernel start + work)."""
+    times = []
+    for assignment in assignments(ROOT):
+        for path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            start = time.perf_counter()
+            NotebookClient(nb, timeout=60, allow_errors=True,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            times.append(time.perf_counter() - start)
+    return sum(times) / len(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=len(cohort.ORDINARY))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    _ensure_venv_on_path()
+    base = ROOT / "build" / "bench"
+    shutil.rmtree(base, ignore_errors=True)
+    n = build(base / "stock", args.learners)
+    build(base / "ours", args.learners)
+    print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores, "
+          f"{args.workers} workers")
+    t_floor = floor()
+    print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
+    t_stock = stock(base / "stock")
+    print(f"stock sequential nbgrader autograde: {t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
+    t_ours = ours(base / "ours", args.workers)
+    print(f"make grade (sandbox on):             {t_ours:.1f} s ({t_ours / n:.2f} s/notebook, "
+          f"{t_ours * args.workers / n:.2f} s per notebook per worker)")
+    print(f"ratio: {t_stock / t_ours:.2f}x faster")
+
+
+if __name__ == "__main__":
+    main()
