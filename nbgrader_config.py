@@ -48,10 +48,10 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 500
 c.LimitOutput.max_traceback = 60
 
-c.ClearSolutions.code_stub = {
-    "python": "# YOUR ANSWER HERE: delete these two lines and write your answer\n"
-              "raise NotImplementedError(\"Not answered yet\")"
-}
+# The stub learners see where a model answer was: it runs without error, so a cell that starts
+# `ratio_2023 = ...  # replace ... with your answer` leaves the friendly "not answered yet"
+# message to the check cell below it, instead of a NotImplementedError traceback.
+c.ClearSolutions.code_stub = {"python": "...  # YOUR ANSWER HERE"}
 
 # Answer keys never reach the learner's kernel (see negotiation_course.grading.answer_key).
 c.Autograde.sanitize_preprocessors = [

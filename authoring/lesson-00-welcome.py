@@ -143,10 +143,11 @@ months * monthly_pay
 
 **0a. A quick calculation (O0).** A client earns \\$52,000 a year and is offered a raise of 6%. What would
 the new yearly salary be? Here is a worked example with different numbers: a salary of \\$40,000 with a
-raise of 10% becomes `40000 * 1.10`, which is 44,000. Write your calculation after `new_salary =`,
+raise of 10% becomes `40000 * 1.10`, which is 44,000. Replace the `...` after `new_salary =` with your calculation,
 then run the cell, then run the check cell below it.
 """),
     answer("practice-answer", """
+new_salary = ...  # replace ... with your calculation
 ### BEGIN SOLUTION
 new_salary = 52000 * 1.06
 ### END SOLUTION
