@@ -44,23 +44,39 @@ class RepairDuplicateCells(NbGraderPreprocessor):
 
 
 class LimitOutputBytes(NbGraderPreprocessor):
-    """Cut any text output longer than ``max_bytes`` (and say so in the output)."""
+    """Cut text outputs longer than ``max_chars``; drop images larger than ``max_image``."""
 
-    max_bytes = Integer(20_000, help="Largest text kept per output").tag(config=True)
+    max_chars = Integer(20_000, help="Longest text kept per output").tag(config=True)
+    max_image = Integer(5_000_000, help="Largest image (base64 characters) kept").tag(
+        config=True)
 
-    def _cut(self, text: str) -> str:
-        if len(text) <= self.max_bytes:
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        self._cut = 0
+        nb, resources = super().preprocess(nb, resources)
+        if self._cut:
+            record_event(f"{self._cut} long output(s) cut to {self.max_chars:,} characters")
+        return nb, resources
+
+    def _text(self, text: str) -> str:
+        if len(text) <= self.max_chars:
             return text
-        record_event(f"output cut to {self.max_bytes} characters")
-        return text[: self.max_bytes] + f"\n... [output cut: {len(text):,} characters]\n"
+        self._cut += 1
+        return text[: self.max_chars] + f"\n... [output cut: {len(text):,} characters]\n"
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
         for out in cell.get("outputs", []):
             if "text" in out and isinstance(out.text, str):
-                out.text = self._cut(out.text)
-            for mime, value in list(out.get("data", {}).items()):
-                if isinstance(value, str):
-                    out.data[mime] = self._cut(value)
+                out.text = self._text(out.text)
+            data = out.get("data", {})
+            for mime, value in list(data.items()):
+                if not isinstance(value, str):
+                    continue
+                if mime.startswith("text/"):
+                    data[mime] = self._text(value)
+                elif len(value) > self.max_image:
+                    del data[mime]
+                    data.setdefault("text/plain", f"[{mime} output removed: too large]")
+                    self._cut += 1
             if "traceback" in out:
-                out.traceback = [self._cut(line) for line in out.traceback]
+                out.traceback = [self._text(line) for line in out.traceback]
         return cell, resources
