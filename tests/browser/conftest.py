@@ -7,7 +7,6 @@ any lesson is released and keeps exercising both kinds of unanswered stub.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,9 +55,8 @@ def server(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    """build/browser/, emptied once per session."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    """build/browser/ (each test empties its own sub-folder, so xdist workers never clash)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
@@ -66,8 +64,8 @@ def artifacts() -> Path:
 def chromium(tmp_path_factory: pytest.TempPathFactory,
              artifacts: Path) -> Iterator[browser.Chromium]:
     """Debian's Chromium; a clear error (never a skip) when it is not installed."""
-    chrome = browser.start(tmp_path_factory.mktemp("chromium-profile"),
-                           ARTIFACTS / "chromium.log")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    chrome = browser.start(profile, profile.parent / f"{profile.name}.log")
     yield chrome
     alive = chrome.stop()
     assert chrome.process.poll() is not None, "Chromium is still running after stop()"

@@ -51,6 +51,13 @@ def cells(page: Page):
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
 
 
+def _kernel_state(server: Server, path: str) -> set[str]:
+    """Execution states of the kernels the server has for the notebook at ``path``."""
+    sessions = [s for s in server.api("/api/sessions")  # type: ignore[union-attr]
+                if s.get("path") == path and s.get("kernel")]
+    return {s["kernel"].get("execution_state") for s in sessions}
+
+
 def kernel_ready(page: Page, server: Server, path: str, timeout: float = 60) -> None:
     """Wait for a real kernel: the server lists it idle and the status bar says "| Idle".
 
@@ -58,9 +65,7 @@ def kernel_ready(page: Page, server: Server, path: str, timeout: float = 60) -> 
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        sessions = [s for s in server.api("/api/sessions")  # type: ignore[union-attr]
-                    if s.get("path") == path and s.get("kernel")]
-        states = {s["kernel"].get("execution_state") for s in sessions}
+        states = _kernel_state(server, path)
         status = page.locator(".jp-StatusBar-TextItem", has_text="| Idle")
         if states == {"idle"} and status.count() > 0:
             return
@@ -105,10 +110,19 @@ def run_all(page: Page, server: Server, path: str, first_code: int, log: Log) ->
         log(f"Run All was not taken up (attempt {attempt + 1}); clicking it again")
     else:
         raise AssertionError("Run > Run All Cells did not start the notebook")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and _busy(page):
-        time.sleep(0.2)
-    assert not _busy(page), "cells were still running after 120 s"
+    # Finished = no cell queued or running, and the kernel idle, for a whole second (cells
+    # may be sent one after another, with an instant between them when none is running).
+    deadline, quiet_since = time.monotonic() + 120, None
+    while time.monotonic() < deadline:
+        if _busy(page) or _kernel_state(server, path) != {"idle"}:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 1.0:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("cells were still running after 120 s")
     kernel_ready(page, server, path)
     log("Run All finished")
 

@@ -9,6 +9,7 @@ Screenshots and a timed log per notebook go to build/browser/<assignment>/.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def _figures_shown(page: Page, indices: list[int]) -> list[int]:
 def test_learner_path(assignment: str, name: str, workspace: Path, server: Server, page: Page,
                       outside: list[str], fixture_source: Path) -> None:
     log, out = Log(), ARTIFACTS / assignment
-    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out, ignore_errors=True)  # nothing stale from an earlier run
+    out.mkdir(parents=True)
     rel_path, file = f"{assignment}/{name}", workspace / assignment / name
     release = read(file)
     todo = answers(release, read(source_of(assignment, name, fixture_source)))
@@ -87,7 +89,10 @@ def test_learner_path(assignment: str, name: str, workspace: Path, server: Serve
         if stop < len(first.cells):  # show the learner's first "not answered" message
             cells(page).nth(stop).scroll_into_view_if_needed()
         page.screenshot(path=out / "1-release-run-all.png")
-        assert first_run_problems(first) == []
+        problems = first_run_problems(first)
+        for problem in problems:
+            log(f"problem after Run All: {problem}")
+        assert problems == []
         assert _figures_shown(page, [i for i in figure_cells(first) if i < stop]) == []
         if todo:
             assert errors(first), "Run All of the release raised no 'not answered' error"
@@ -106,7 +111,9 @@ def test_learner_path(assignment: str, name: str, workspace: Path, server: Serve
             type_into(page, answer.index, answer.text, answer.markdown)
         log(f"typed {len(todo)} answers")
         run_all(page, server, rel_path, first_code, log)
-        page.screenshot(path=out / "3-answered-run-all.png", full_page=True)
+        if figure_cells(release):  # show a figure the learner drew
+            cells(page).nth(figure_cells(release)[0]).scroll_into_view_if_needed()
+        page.screenshot(path=out / "3-answered-run-all.png")
         final = save(page, file, log)
         assert {i: e.get("evalue") for i, e in errors(final).items()} == {}
         assert [i for i, c in enumerate(final.cells) if c.cell_type == "code"
@@ -124,9 +131,8 @@ def test_learner_path(assignment: str, name: str, workspace: Path, server: Serve
     finally:
         if "done in" not in " ".join(log.lines):
             page.screenshot(path=out / "failure.png")
+        log(f"total {log.seconds:.1f} s")
         (out / "log.txt").write_text("\n".join(log.lines) + "\n", encoding="utf-8")
-        with (ARTIFACTS / "timings.tsv").open("a", encoding="utf-8") as fh:
-            fh.write(f"{assignment}\t{log.seconds:.1f}\n")
 
 
 def test_learner_sees_no_instructor_ui(server: Server, page: Page, outside: list[str]) -> None:
