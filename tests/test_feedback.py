@@ -1,0 +1,82 @@
+"""Feedback HTML never shows hidden tests while the course is open; friendly checks stay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from negotiation_course.grading import feedback
+from negotiation_course.grading.feedback import REMOVED, hidden_fragments, scrub
+
+from .grading_support import LESSON, graded_course
+
+_DONE: dict[int, dict] = {}
+
+
+def _feedback(factory):
+    if id(factory) not in _DONE:
+        g = graded_course(factory)
+        _DONE[id(factory)] = feedback.generate(g.course, workers=2)
+    return graded_course(factory), _DONE[id(factory)]
+
+
+def _html(course, learner):
+    return (course / "feedback" / learner / LESSON / f"{LESSON}.html").read_text()
+
+
+def test_no_hidden_test_text_in_any_feedback_page(tmp_path_factory):
+    g, written = _feedback(tmp_path_factory)
+    assert "print-history" in "".join(written[LESSON])
+    pages = sorted((g.course / "feedback").glob(f"*/{LESSON}/*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        text = page.read_text()
+        assert "BEGIN HIDDEN TESTS" not in text, page
+        # the hidden test's own line (learner code may mention checks.record itself)
+        assert "checks.record(&quot;new_salary&quot;, new_salary)" not in text, page
+        assert 'checks.record("new_salary", new_salary)' not in text, page
+        assert "answer-key" not in text or "h-" in page.parent.parent.name, page
+
+
+def test_text_printed_from_history_is_removed(tmp_path_factory):
+    g, _ = _feedback(tmp_path_factory)
+    assert REMOVED in _html(g.course, "h-print-history")
+
+
+def test_friendly_visible_messages_stay(tmp_path_factory):
+    g, _ = _feedback(tmp_path_factory)
+    wrong = _html(g.course, "wrong-type")
+    assert "new_salary should be a number" in wrong
+    assert "Hidden test did not pass" in wrong
+    assert "is a number between 52000 and 60000" in _html(g.course, "complete")
+
+
+def test_hidden_tests_shown_only_after_the_deadline_on_request(tmp_path_factory):
+    from nbgrader.api import Gradebook
+
+    from negotiation_course.grading.config import db_url_of
+
+    g, _ = _feedback(tmp_path_factory)
+    with Gradebook(db_url_of(g.course), "salary-negotiation-specialist") as gb:
+        gb.update_or_create_assignment(LESSON, duedate=datetime(2999, 1, 1))
+    feedback.generate(g.course, show_hidden=True, workers=1)  # course still open
+    assert "BEGIN HIDDEN TESTS" not in _html(g.course, "complete")
+    with Gradebook(db_url_of(g.course), "salary-negotiation-specialist") as gb:
+        gb.update_or_create_assignment(LESSON, duedate=datetime(2020, 1, 1))
+    feedback.generate(g.course, show_hidden=True, workers=1)
+    assert "BEGIN HIDDEN TESTS" in _html(g.course, "complete")
+    feedback.generate(g.course, workers=1)  # back to hidden for the other tests
+    assert "BEGIN HIDDEN TESTS" not in _html(g.course, "complete")
+
+
+def test_scrub_catches_plain_repr_and_ansi_forms():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "x = 1\n### BEGIN HIDDEN TESTS\nchecks.record('secret_id', x)\n### END HIDDEN TESTS")])
+    frags = hidden_fragments(nb)
+    leaked = ("ok line\n"
+              "checks.record('secret_id', x)\n"
+              "['x = 1\\n### BEGIN HIDDEN TESTS\\nchecks.record(\\'secret_id\\', x)']\n"
+              "\x1b[0;32mchecks.record('secret_id', x)\x1b[0m\n")
+    clean = scrub(leaked, frags)
+    assert "secret_id" not in clean and "ok line" in clean
