@@ -272,9 +272,21 @@ def _submission(learner: Learner, assignment: str, source_nb: NotebookNode,
             return nbformat.writes(release_nb).encode()
         case = learner.kind.removeprefix("hostile-")
         make = CASES.get(case) or SANDBOX_CASES[case]
-        return make(source_nb, release_nb)
+        return _stable_ids(make(source_nb, release_nb))
     kind = "complete" if learner.kind in ("late", "missing-lesson") else learner.kind
     nb = fill(source_nb, release_nb, kind, rng, rng.choice(REFLECTIONS))
+    return nbformat.writes(nb).encode()
+
+
+def _stable_ids(data: bytes) -> bytes:
+    """New cells get random ids from nbformat; give them fixed ones (same cohort every run)."""
+    try:
+        nb = nbformat.reads(data.decode(), as_version=4)
+    except Exception:  # the invalid-notebook case stays byte for byte as made
+        return data
+    for i, cell in enumerate(nb.cells):
+        if not re.fullmatch(r"cell-\d{3}(-copy)?", cell.get("id", "")):
+            cell["id"] = f"learner-{i:03d}"
     return nbformat.writes(nb).encode()
 
 
