@@ -78,7 +78,7 @@ def write_conversations(course_dir: Path, people) -> None:
 
 
 def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "full",
-        fresh: bool = False) -> int:
+        fresh: bool = False, only: tuple[str, ...] | None = None) -> int:
     from .grading import cohort
     from .grading.autograde import load_config
     from .grading.config import db_url_of
@@ -96,13 +96,13 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
     failures: list[str] = []
     started = time.perf_counter()
     people = cohort.cohort(size)
-    digest = f"{cohort.source_digest(COURSE_ROOT)} {size}"
+    digest = f"{cohort.source_digest(COURSE_ROOT)} {size} {only}"
     stamp = course_dir / ".cohort-source.sha256"
     reuse = (not fresh and stamp.exists() and stamp.read_text().strip() == digest)
 
     with Step(summary, failures, "regenerate the release (nbgrader generate_assignment)"):
         if not reuse:
-            cohort.make_course_dir(COURSE_ROOT, course_dir)
+            cohort.make_course_dir(COURSE_ROOT, course_dir, only)
             nbgrader(course_dir, "generate_assignment", "--force", "*")
     with Step(summary, failures, f"generate the cohort ({len(people)} learners)"):
         if not reuse:

@@ -223,17 +223,22 @@ def source_digest(repo: Path) -> str:
     return digest.hexdigest()
 
 
-def make_course_dir(repo: Path, dest: Path) -> None:
-    """A fresh course directory: the repo's nbgrader config, course.toml, source/, release/."""
+def make_course_dir(repo: Path, dest: Path, only: tuple[str, ...] | None = None) -> None:
+    """A fresh course directory: the repo's nbgrader config, course.toml, source/, release/.
+
+    ``only`` limits the assignments copied (tests use one or two to stay quick).
+    """
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     for name in ("nbgrader_config.py", "course.toml"):
         if (repo / name).exists():
             shutil.copy2(repo / name, dest / name)
+    skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     for folder in ("source", "release"):
-        shutil.copytree(repo / folder, dest / folder,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        for path in sorted((repo / folder).iterdir()):
+            if path.is_dir() and (only is None or path.name in only):
+                shutil.copytree(path, dest / folder / path.name, ignore=skip)
 
 
 def _timestamp(when: datetime) -> str:

@@ -1,0 +1,55 @@
+"""A grading run killed with SIGKILL mid-batch, started again, ends with every grade once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from negotiation_course.grading.grade import grade_course
+from negotiation_course.nbgrader_cli import env_with_venv
+
+from .grading_support import LESSON, filled, small_course, submit
+
+LEARNERS = [f"r{i:02d}" for i in range(8)]
+
+
+def test_sigkill_mid_batch_then_rerun(tmp_path):
+    course = small_course(tmp_path / "course")
+    for i, learner in enumerate(LEARNERS):
+        submit(course, learner, filled("complete" if i % 2 else "alternative"))
+    status = course / "build" / "grading" / "status.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "negotiation_course.grading.grade", "--course-dir", str(course),
+         "--workers", "2"], env=env_with_venv(), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if status.exists() and 2 <= len(json.loads(status.read_text() or "[]")):
+            break
+        assert proc.poll() is None, "grading finished before it could be killed"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, mid-batch
+    proc.wait()
+    done_before = len(json.loads(status.read_text()))
+    assert done_before < len(LEARNERS)
+
+    rows = grade_course(course, 2, progress=False)
+    assert sorted(r.learner for r in rows) == LEARNERS
+    assert all(r.score == 1 and not r.is_error for r in rows), rows
+    db = sqlite3.connect(course / "gradebook.db")
+    per_pair = db.execute("SELECT student_id, COUNT(*) FROM submitted_assignment "
+                          "GROUP BY student_id, assignment_id").fetchall()
+    assert sorted(s for s, _ in per_pair) == LEARNERS and all(n == 1 for _, n in per_pair)
+    grades = db.execute("SELECT notebook_id, cell_id, COUNT(*) FROM grade "
+                        "GROUP BY notebook_id, cell_id").fetchall()
+    cells = db.execute("SELECT COUNT(*) FROM grade_cells").fetchone()[0]
+    assert len(grades) == cells * len(LEARNERS) and all(n == 1 for *_, n in grades)
+    assert len(json.loads(status.read_text())) == len(LEARNERS)
+    assert sorted(p.name for p in (course / "autograded").iterdir()) == LEARNERS
+    assert all((course / "autograded" / s / LESSON / f"{LESSON}.ipynb").exists()
+               for s in LEARNERS)
