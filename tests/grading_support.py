@@ -80,7 +80,7 @@ except OSError as exc:
 """
 WRONG_TYPE = 'new_salary = "about fifty-five thousand"'
 HOSTILE = ["invalid-json", "graded-cell-duplicated", "os-exit", "print-history",
-           "input-transformer"]
+           "input-transformer", "output-flood"]
 
 
 @dataclass

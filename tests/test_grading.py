@@ -37,6 +37,13 @@ def test_every_learner_has_a_status_never_a_silent_zero(tmp_path_factory):
     assert zero_without_reason == []
 
 
+def test_an_output_flood_leaves_a_small_notebook(tmp_path_factory):
+    g = graded_course(tmp_path_factory)
+    path = g.course / "autograded" / "h-output-flood" / LESSON / f"{LESSON}.ipynb"
+    assert path.stat().st_size < 500_000
+    assert g.row("h-output-flood").score == 0 and "cut" in g.row("h-output-flood").reason
+
+
 def test_gradebook_holds_each_grade_exactly_once_with_four_workers(tmp_path_factory):
     g = graded_course(tmp_path_factory)
     db = sqlite3.connect(g.course / "gradebook.db")
