@@ -12,7 +12,7 @@ COURSE_DIR ?= $(CURDIR)
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv sysdeps demo test test-fast lint release lab instructor-lab grade feedback \
+.PHONY: help venv sysdeps demo test test-fast lint release lab instructor-lab grade feedback certificates \
         reproduce student-bundle lock clean
 
 help: ## List the targets
@@ -54,6 +54,9 @@ grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted wit
 
 feedback: venv ## Write feedback HTML for every graded submission in COURSE_DIR
 	$(BIN)/python -m negotiation_course.grading.feedback --course-dir "$(COURSE_DIR)"
+
+certificates: venv sysdeps ## Issue certificates to complete learners in COURSE_DIR (conversations.csv)
+	$(BIN)/python -m negotiation_course.grading.certificates --course-dir "$(COURSE_DIR)"
 
 reproduce: venv ## Rerun every analysis in notebooks/ and write build/reproduce/report.md
 	$(BIN)/python -m negotiation_course.reproduce
