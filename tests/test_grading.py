@@ -90,3 +90,31 @@ def test_a_clean_cohort_exits_zero(tmp_path):
     rows = grade_course(course, 1, progress=False)
     assert [r.status for r in rows] == ["needs review"]
     assert main(["--course-dir", str(course), "--workers", "1"]) == 0
+
+
+def test_gradebook_is_refreshed_only_when_the_source_changes(tmp_path):
+    import nbformat
+
+    from negotiation_course.grading.autograde import make_api
+    from negotiation_course.grading.config import db_url_of
+    from negotiation_course.grading.grade import _ensure_venv_on_path
+    from negotiation_course.grading.prepare import prepare_gradebook
+
+    from .grading_support import small_course
+
+    _ensure_venv_on_path()
+    course = small_course(tmp_path / "course")
+    api = make_api(course)
+
+    def prepare():
+        return prepare_gradebook(api, db_url_of(course), api.coursedir.course_id, [LESSON], [])
+
+    assert prepare() == [LESSON]  # new gradebook
+    assert prepare() == []  # nothing changed: release/ and the gradebook left alone
+    path = course / "source" / LESSON / f"{LESSON}.ipynb"
+    nb = nbformat.read(path, 4)
+    test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+                     and c.cell_type == "code")
+    test_cell.source += "\n# a changed test"
+    nbformat.write(nb, path)
+    assert prepare() == [LESSON]

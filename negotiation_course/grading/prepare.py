@@ -37,14 +37,26 @@ def assignments(course_dir: Path) -> list[str]:
 
 
 def _graded_sources(course_dir: Path, assignment: str) -> dict[tuple[str, str], str]:
-    """Source of every nbgrader cell in ``source/<assignment>``, by (notebook, grade id)."""
+    """What the gradebook should hold for every nbgrader cell, by (notebook, grade id).
+
+    nbgrader stores solution cells as released (solution removed) and the others, tests
+    with their answer keys included, as in ``source/``.
+    """
     out = {}
     for path in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
+        released = course_dir / "release" / assignment / path.name
+        stub = {}
+        if released.exists():
+            for cell in nbformat.read(released, as_version=4).cells:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                if meta.get("solution"):
+                    stub[meta["grade_id"]] = cell.source
+        for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if meta.get("grade") or meta.get("solution") or meta.get("locked"):
-                out[(path.stem, meta["grade_id"])] = cell.source
+                key = (path.stem, meta["grade_id"])
+                out[key] = stub.get(meta["grade_id"], "\0missing") if meta.get("solution") \
+                    else cell.source
     return out
 
 
