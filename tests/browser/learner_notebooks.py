@@ -93,7 +93,10 @@ def first_run_problems(nb: nbformat.NotebookNode) -> list[str]:
     errs = errors(nb)
     stop = min(errs) if errs else len(nb.cells)
     for i, err in errs.items():
-        if not is_stub_error(nb, i, err):
+        # Cells below the first error were queued when it happened: the kernel aborts them, but
+        # under load one queued after the abort can still run and fail for want of an earlier
+        # aborted cell (a NameError). Only the first error says something about the notebook.
+        if i == stop and not is_stub_error(nb, i, err):
             problems.append(f"cell {i}: unexpected error {err.get('ename')}: "
                             f"{err.get('evalue', '')[:200]}")
     for i, cell in enumerate(nb.cells[:stop]):
