@@ -1,6 +1,6 @@
 """Benchmark: stock sequential ``nbgrader autograde`` against ``make grade``, in one run.
 
-    .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W]
+    .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W [W ...]]
 
 Both grade the same cohort of ordinary learners (no hostile cases) from
 ``negotiation_course.grading.cohort`` in two fresh copies of the course under
@@ -72,23 +72,25 @@ def floor() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=len(cohort.ORDINARY))
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--workers", type=int, nargs="+", default=[os.cpu_count() or 2],
+                        help="one or more worker counts to time (each on a fresh copy)")
     args = parser.parse_args()
     _ensure_venv_on_path()
     base = ROOT / "build" / "bench"
     shutil.rmtree(base, ignore_errors=True)
     n = build(base / "stock", args.learners)
-    build(base / "ours", args.learners)
-    print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores, "
-          f"{args.workers} workers")
+    for w in args.workers:
+        build(base / f"ours-{w}", args.learners)
+    print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores")
     t_floor = floor()
     print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
     t_stock = stock(base / "stock")
     print(f"stock sequential nbgrader autograde: {t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
-    t_ours = ours(base / "ours", args.workers)
-    print(f"make grade (sandbox on):             {t_ours:.1f} s ({t_ours / n:.2f} s/notebook, "
-          f"{t_ours * args.workers / n:.2f} s per notebook per worker)")
-    print(f"ratio: {t_stock / t_ours:.2f}x faster")
+    for w in args.workers:
+        t_ours = ours(base / f"ours-{w}", w)
+        print(f"make grade, {w} workers (sandbox on): {t_ours:.1f} s ({t_ours / n:.2f} "
+              f"s/notebook, {t_ours * w / n:.2f} s per notebook per worker); "
+              f"ratio: {t_stock / t_ours:.2f}x faster")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,8 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
 
     from .autograde import make_api  # imports nbgrader once, before the workers fork
 
+    fastimport.speed_up_nbgrader()
+
     api = make_api(course_dir, overrides)
     db_url = with_busy_timeout(db_url_of(course_dir))
     course_id = api.coursedir.course_id
