@@ -146,8 +146,9 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits) -> list[str]:
         argv += ["--ro-bind-try", etc, etc]
     argv += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(limits.tmp_mb * mb), "--perms", "1777", "--tmpfs", "/tmp"]
-    for ro in (paths.python_home, paths.venv, paths.package, paths.data):
+    for ro in (paths.python_home, paths.venv, paths.package):
         argv += ["--ro-bind", str(ro), str(ro)]
+    argv += ["--ro-bind-try", str(paths.data), str(paths.data)]  # a course may have no data/
     if paths.stubs is not None:
         argv += ["--ro-bind", str(paths.stubs), str(paths.stubs)]
     for cache in paths.mpl_cache:
