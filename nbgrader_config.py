@@ -28,7 +28,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "salary-negotiation-specialist"
 c.CourseDirectory.root = here
 # nbgrader's default place: gradebook.db in the course directory (git-ignored). Any SQLAlchemy
-# URL (e.g. postgresql://user@127.0.0.1:5433/gradebook) in NEGOTIATION_COURSE_DB_URL wins.
+# URL (e.g. postgresql+psycopg2://user@127.0.0.1:5433/gradebook) in NEGOTIATION_COURSE_DB_URL wins.
 c.CourseDirectory.db_url = os.environ.get(
     "NEGOTIATION_COURSE_DB_URL", "sqlite:///" + os.path.join(here, "gradebook.db"))
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]

@@ -15,8 +15,6 @@ import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-import nbformat
-
 from .paths import PACKAGE_DIR, source_dir
 
 WORDS_PER_HOUR = 6000
@@ -55,6 +53,8 @@ def activity_minutes(markdown: str) -> list[int]:
 
 
 def notebook_row(path: Path, words_per_hour: int = WORDS_PER_HOUR) -> Row:
+    import nbformat  # lazily: the welcome lesson's kernel only reads the table (saves ~1 s)
+
     nb = nbformat.read(path, as_version=4)
     # a learner's own written answers (nbgrader solution cells) are not lesson text
     md = [c.source for c in nb.cells if c.cell_type == "markdown"

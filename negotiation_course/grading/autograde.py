@@ -39,7 +39,7 @@ def make_api(course_dir: Path, overrides: Config | None = None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    bindir = os.path.dirname(os.path.realpath(sys.executable))
+    bindir = os.path.dirname(sys.executable)  # the venv's bin (alembic), not the base python's
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     cfg = load_config(course_dir, overrides)
