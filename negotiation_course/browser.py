@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,22 @@ def find_chromium() -> str:
     return path
 
 
+def end_process(process: subprocess.Popen, timeout: float,
+                polite: Callable[[], None] | None = None) -> None:
+    """Ask a child to stop (``polite``, else SIGTERM); kill it if it has not within ``timeout``."""
+    if process.poll() is not None:
+        return
+    try:
+        (polite or process.terminate)()
+    except OSError:
+        process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
 @dataclass
 class Chromium:
     """A headless Chromium we started; ``ws_url`` is its DevTools endpoint."""
@@ -64,13 +81,7 @@ class Chromium:
             family += family[0].children(recursive=True)
         except psutil.NoSuchProcess:
             family = []
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        end_process(self.process, timeout)
         _, alive = psutil.wait_procs(family, timeout=5)
         left = {p.pid for p in alive} | set(processes_mentioning(str(self.profile)))
         for pid in left:

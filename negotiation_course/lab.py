@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bundle
-from .browser import processes_mentioning
+from .browser import end_process, processes_mentioning
 from .paths import COURSE_ROOT, build_dir
 
 #: JupyterLab user settings for a fresh learner: no "Jupyter news" prompt, no update check.
@@ -150,16 +150,8 @@ class Server:
         import psutil
 
         pids = self.descendants()
-        if self.process.poll() is None:
-            try:
-                self.api("/api/shutdown", method="POST", timeout=5)
-            except OSError:
-                self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        end_process(self.process, timeout,
+                    polite=lambda: self.api("/api/shutdown", method="POST", timeout=5))
         killed = set()
         for pid in sorted(pids - {self.process.pid}):
             try:

@@ -56,15 +56,24 @@ def test_hidden_tests_shown_only_after_the_deadline_on_request(tmp_path_factory)
     from negotiation_course.grading.config import db_url_of
 
     g, _ = _feedback(tmp_path_factory)
-    with Gradebook(db_url_of(g.course), "salary-negotiation-specialist") as gb:
-        gb.update_or_create_assignment(LESSON, duedate=datetime(2999, 1, 1))
-    feedback.generate(g.course, show_hidden=True, workers=1)  # course still open
-    assert "BEGIN HIDDEN TESTS" not in _html(g.course, "complete")
-    with Gradebook(db_url_of(g.course), "salary-negotiation-specialist") as gb:
-        gb.update_or_create_assignment(LESSON, duedate=datetime(2020, 1, 1))
-    feedback.generate(g.course, show_hidden=True, workers=1)
-    assert "BEGIN HIDDEN TESTS" in _html(g.course, "complete")
-    feedback.generate(g.course, workers=1)  # back to hidden for the other tests
+    db = db_url_of(g.course)
+
+    def set_due(when):
+        with Gradebook(db, "salary-negotiation-specialist") as gb:
+            gb.update_or_create_assignment(LESSON, duedate=when)
+
+    with Gradebook(db, "salary-negotiation-specialist") as gb:
+        original = gb.find_assignment(LESSON).duedate
+    try:
+        set_due(datetime(2999, 1, 1))
+        feedback.generate(g.course, show_hidden=True, workers=1)  # course still open
+        assert "BEGIN HIDDEN TESTS" not in _html(g.course, "complete")
+        set_due(datetime(2020, 1, 1))
+        feedback.generate(g.course, show_hidden=True, workers=1)
+        assert "BEGIN HIDDEN TESTS" in _html(g.course, "complete")
+    finally:  # the graded course is shared: leave its due date and feedback as found
+        set_due(original)
+        feedback.generate(g.course, workers=1)
     assert "BEGIN HIDDEN TESTS" not in _html(g.course, "complete")
 
 
