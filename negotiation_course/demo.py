@@ -83,13 +83,13 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
     from .grading.autograde import load_config
     from .grading.config import db_url_of
     from .grading.export import statuses, write_canvas_csv, write_grades_csv
-    from .grading.grade import _ensure_venv_on_path, grade_course
+    from .grading.grade import grade_course
     from .grading.prepare import assignments
     from .grading.standin import grade_reflections
     from .grading.status import StatusStore
-    from .nbgrader_cli import nbgrader
+    from .nbgrader_cli import ensure_venv_on_path, nbgrader
 
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
     workers = workers or os.cpu_count() or 2
     course_dir = course_dir.resolve()
     summary: list[str] = []

@@ -8,10 +8,20 @@ import sys
 from pathlib import Path
 
 
+def _with_venv_bin(path: str) -> str:
+    bindir = str(Path(sys.executable).parent)  # the venv's bin, not the base interpreter's
+    return path if bindir in path.split(os.pathsep) else bindir + os.pathsep + path
+
+
+def ensure_venv_on_path() -> None:
+    """nbgrader runs ``alembic`` when it creates a gradebook: the venv's bin must be on PATH."""
+    os.environ["PATH"] = _with_venv_bin(os.environ.get("PATH", ""))
+
+
 def env_with_venv(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment with this interpreter's bin first on PATH (nbgrader runs `alembic`)."""
+    """The environment for an nbgrader subprocess, with the venv's bin on PATH."""
     env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PATH"] = _with_venv_bin(env.get("PATH", ""))
     env.update(extra or {})
     return env
 

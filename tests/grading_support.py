@@ -130,9 +130,9 @@ def _grade_shared(factory) -> Graded:
     submit(course, "h-network", with_code(NETWORK))
     from negotiation_course.grading.autograde import load_config
     from negotiation_course.grading.config import db_url_of
-    from negotiation_course.grading.grade import _ensure_venv_on_path
+    from negotiation_course.nbgrader_cli import ensure_venv_on_path
 
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
 
     course_id = load_config(course).CourseDirectory.course_id
     cohort.register_in_gradebook(course, [cohort.Learner("never-submitted", "Ada", "Lovelace",

@@ -97,12 +97,12 @@ def test_gradebook_is_refreshed_only_when_the_source_changes(tmp_path):
 
     from negotiation_course.grading.autograde import make_api
     from negotiation_course.grading.config import db_url_of
-    from negotiation_course.grading.grade import _ensure_venv_on_path
     from negotiation_course.grading.prepare import prepare_gradebook
+    from negotiation_course.nbgrader_cli import ensure_venv_on_path
 
     from .grading_support import small_course
 
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
     course = small_course(tmp_path / "course")
     api = make_api(course)
 

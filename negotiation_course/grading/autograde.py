@@ -7,13 +7,13 @@ graded by ``NbGraderAPI.autograde`` inside its own try, so every learner ends wi
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+from ..nbgrader_cli import ensure_venv_on_path
 
 
 @dataclass
@@ -39,9 +39,7 @@ def make_api(course_dir: Path, overrides: Config | None = None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    bindir = os.path.dirname(sys.executable)  # the venv's bin (alembic), not the base python's
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    ensure_venv_on_path()
     cfg = load_config(course_dir, overrides)
     return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 

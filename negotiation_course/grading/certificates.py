@@ -313,14 +313,14 @@ def learner_names(db_url: str, course_id: str) -> dict[str, str]:
 
 def issue_for_course(course_dir: Path) -> IssueReport:
     """Statuses from the gradebook and the grading store, then :func:`issue`."""
+    from ..nbgrader_cli import ensure_venv_on_path
     from .autograde import load_config
     from .config import db_url_of
     from .export import statuses
-    from .grade import _ensure_venv_on_path
     from .prepare import assignments
     from .status import StatusStore
 
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
     course_dir = course_dir.resolve()
     course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
     db_url = db_url_of(course_dir)

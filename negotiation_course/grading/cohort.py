@@ -324,10 +324,10 @@ def generate(repo: Path, dest: Path, size: str = "full", hostile: bool = True) -
     Regenerated from scratch (the old directory, gradebook included, is removed) so the
     cohort always matches the current lessons.
     """
+    from ..nbgrader_cli import ensure_venv_on_path
     from .config import db_url_of
-    from .grade import _ensure_venv_on_path
 
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
     make_course_dir(repo, dest)
     learners = cohort(size, hostile)
     write_submissions(dest, learners)

@@ -150,11 +150,11 @@ def generate(course_dir: Path, show_hidden: bool = False,
 
     from nbgrader.api import Gradebook
 
+    from ..nbgrader_cli import ensure_venv_on_path
     from .autograde import load_config
     from .config import db_url_of
-    from .grade import _ensure_venv_on_path
 
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
     course_dir = course_dir.resolve()
     course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
     autograded = course_dir / "autograded"

@@ -25,19 +25,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..nbgrader_cli import ensure_venv_on_path
 from . import fastimport
 from .config import db_url_of, grading_config, limits_for, with_busy_timeout
 from .export import statuses, write_grades_csv
 from .prepare import assignments, learners, prepare_gradebook, submissions
 from .sandbox import SandboxUnavailable, check_available, opted_out
 from .status import LearnerStatus, Outcome, StatusStore, fingerprint, submission_dir
-
-
-def _ensure_venv_on_path() -> None:
-    """nbgrader runs ``alembic`` when it creates a gradebook: the venv's bin must be on PATH."""
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def _sweep_runtime(base: Path) -> None:
@@ -81,7 +75,7 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     """
     course_dir = Path(course_dir).resolve()
     fastimport.block_slow_optional_modules()
-    _ensure_venv_on_path()
+    ensure_venv_on_path()
     use_sandbox = (not opted_out()) if sandbox is None else sandbox
     if use_sandbox:
         check_available()
