@@ -39,7 +39,7 @@ from learner_ui import (
 from learner_ui import close_dialog as close
 from playwright.sync_api import Page
 
-from negotiation_course.lab import Server
+from negotiation_course.instructor.lab import Server
 
 pytestmark = pytest.mark.browser
 INSTRUCTOR_UI = re.compile(r"nbgrader|formgrader|create assignment|course list", re.IGNORECASE)
