@@ -13,7 +13,7 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv sysdeps demo test test-fast lint release lessons-from-source lab instructor-lab grade feedback certificates \
-        reproduce student-bundle lock clean
+        provider-packet reproduce student-bundle lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ feedback: venv ## Write feedback HTML for every graded submission in COURSE_DIR
 
 certificates: venv sysdeps ## Issue certificates to complete learners in COURSE_DIR (conversations.csv)
 	$(BIN)/python -m negotiation_course.grading.certificates --course-dir "$(COURSE_DIR)"
+
+provider-packet: venv sysdeps ## Write build/provider/: reviewer/ (no answer key) and instructor/ (with it)
+	$(BIN)/python -m negotiation_course.instructor.provider --course-dir "$(COURSE_DIR)"
 
 reproduce: venv ## Rerun every analysis in notebooks/ and write build/reproduce/report.md
 	$(BIN)/python -m negotiation_course.research.reproduce
