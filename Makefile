@@ -61,7 +61,7 @@ feedback: venv ## Write feedback HTML for every graded submission in COURSE_DIR
 certificates: venv sysdeps ## Issue certificates to complete learners in COURSE_DIR (conversations.csv)
 	$(BIN)/python -m negotiation_course.grading.certificates --course-dir "$(COURSE_DIR)"
 
-provider-packet: venv sysdeps ## Write build/provider/: reviewer/ (no answer key) and instructor/ (with it)
+provider-packet: venv ## Write build/provider/: reviewer/ (no answer key) and instructor/ (with it)
 	$(BIN)/python -m negotiation_course.instructor.provider --course-dir "$(COURSE_DIR)"
 
 reproduce: venv ## Rerun every analysis in notebooks/ and write build/reproduce/report.md

@@ -250,3 +250,14 @@ def test_only_lessons_and_the_assessment_count():
     model = load()
     assert [a.name for a in ANALYSED] == [n for n in model.names()
                                           if model.role_of(n) in ("lesson", "assessment")]
+
+
+def test_a_generated_reference_block_is_not_reading(tmp_path):
+    """instructor/references.py writes lists between markers: not counted, wherever they sit."""
+    block = ("<!-- references: begin (generated; edit only the ids)\nReadings: x-2020\n-->\n"
+             "**Readings**\n\n- Someone, A. (2020). *A title*. A Publisher.\n"
+             "<!-- references: end -->")
+    course = _course(tmp_path / "c", {"a": ("lesson", [md(f"Read this first.\n\n{block}")])},
+                     [])
+    (row,) = clock_hours.compute(course)
+    assert row.reading_words == 3 and row.reference_words == 1 + 7  # the comment is not read
