@@ -72,7 +72,8 @@ class Registry:
         for match in HOST_RE.finditer(text):
             row = self.classify(match.group(1))
             if row is not None:
-                hits.append(Hit(match.group(1), str(row["domain"] or "[withheld]"),
+                domain = row["domain"] if isinstance(row["domain"], str) else "[withheld]"
+                hits.append(Hit(match.group(1), domain,
                                 str(row["kind"]), bool(row["withheld"]),
                                 match.start(1), match.end(1)))
         return hits
