@@ -215,7 +215,7 @@ def source_line(spec: Mapping[str, Any], pubs: Mapping[str, Mapping[str, Any]],
                 _outlet(pubs[entry["id"]]))
     pieces += [f"{what} as reported by {_join(outlets)}" for what, outlets in reported.items()]
     pieces += [n["text"] for n in spec.get("notes", []) if _applies(n, rows)]
-    return "Source: " + "; ".join(pieces) + "."
+    return "Source: " + "; ".join(dict.fromkeys(pieces)) + "."
 
 
 def publication_ids(spec: Mapping[str, Any]) -> list[str]:
