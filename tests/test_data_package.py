@@ -200,7 +200,8 @@ def test_readme_and_sources_say_where_they_came_from() -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
     update = (DATA / "UPDATE-2026-12.md").read_text(encoding="utf-8")
-    assert "**2026-11-25:**" in readme and "**2026-12-02 (the brief's December 2026 update):**" in readme
+    assert "**2026-11-25:**" in readme
+    assert "**2026-12-02 (the brief's December 2026 update):**" in readme
     assert "## Flag legend" in readme  # the brief's README, verbatim
     assert "7. **What learners see is the original publication" in readme  # rule 7
     assert "Verbatim copy of SOURCES.md" in sources and "re-copied on 2026-12-02" in sources
