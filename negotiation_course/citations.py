@@ -28,16 +28,18 @@ _ARTICLE = "journal_article"
 
 
 def _text(value: Any) -> str:
-    """A cell as text: missing values (None, NA, NaN) become ''."""
-    if value is None or value != value:  # NaN is the only value unequal to itself
+    """A cell as text: missing values (None, NA, NaT, NaN) become ''."""
+    if value is None:
         return ""
     try:
         import pandas as pd
 
-        if value is pd.NA:
+        if value is pd.NA or value is pd.NaT:
             return ""
     except ImportError:  # pragma: no cover - pandas ships with the course
         pass
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
     return str(value)
 
 

@@ -117,6 +117,10 @@ def test_cite_with_rows_names_only_the_publications_shown() -> None:
     assert data.cite("pew_hourly_ratio_points", primary) == (
         "Source: Pew Research Center, Gender pay gap in U.S. held steady in 2020 (Fact Tank, "
         "May 25, 2021).")
+    undated = points[points["edition"] == "2015-04"]  # data_year is missing (NA) in these rows
+    assert data.cite("pew_hourly_ratio_points", undated) == (
+        "Source: Pew Research Center, On Equal Pay Day, key facts about the gender pay gap "
+        "(Fact Tank, April 14, 2015).")
     shed = data.load("shed_400_headline")
     line = data.cite("shed_400_headline", shed[shed["survey_year"] == 2018])
     assert line == ("Source: Board of Governors of the Federal Reserve System, Report on the "
