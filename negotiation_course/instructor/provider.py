@@ -73,6 +73,17 @@ def facts_markdown(root: Path) -> str:
 
 # --- the clock hours --------------------------------------------------------------------
 
+def _citation(reading: readings.Reading, root: Path) -> str:
+    """The reading's full reference from data/publications.csv, else the registry's own."""
+    from .. import citations, data
+
+    try:
+        pub = data.publications(root / "data" if (root / "data").is_dir() else None)
+    except data.MissingDataFileError:
+        return reading.citation
+    return citations.reference(pub[reading.id]) if reading.id in pub else reading.citation
+
+
 def hours_markdown(root: Path) -> tuple[str, dict[str, list[list[Any]]]]:
     """The calculation as a reviewer reads it, and its tables as CSV rows."""
     model = load(root)
@@ -98,7 +109,7 @@ def hours_markdown(root: Path) -> tuple[str, dict[str, list[list[Any]]]]:
     activity_header = ["part", "cell", "opening", "verb", "declared min",
                        "words of its text", "answer cells", "counted min", "how counted",
                        "reading"]
-    reading_rows = [[r.id, model.title_of(r.lesson), r.citation, r.part,
+    reading_rows = [[r.id, model.title_of(r.lesson), _citation(r, root), r.part,
                      "" if r.words is None else r.words,
                      "" if r.words is None else hours.reading_minutes(r.words),
                      r.counted_from, r.counted_on, r.method, r.note] for r in registry]
@@ -138,7 +149,8 @@ def hours_markdown(root: Path) -> tuple[str, dict[str, list[list[Any]]]]:
     ]
     if unmeasured:
         text += [f"**Not counted yet:** {len(unmeasured)} reading(s) whose word count is not "
-                 "recorded: " + "; ".join(f"{r.citation} ({r.part})" for r in unmeasured)
+                 "recorded: " + "; ".join(f"{_citation(r, root)} ({r.part})"
+                                          for r in unmeasured)
                  + ". The total above leaves them out; it grows when they are measured.", ""]
     csvs = {"clock_hours_by_part.csv": [part_header, *part_rows],
             "activities.csv": [activity_header, *activity_rows],
