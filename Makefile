@@ -15,7 +15,7 @@ COURSE_DIR ?= $(CURDIR)
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv sysdeps demo test test-fast lint release lab instructor-lab grade feedback certificates \
+.PHONY: help venv sysdeps demo test test-fast lint release lessons-from-source lab instructor-lab grade feedback certificates \
         reproduce student-bundle lock clean
 
 help: ## List the targets
@@ -42,14 +42,17 @@ test: venv sysdeps ## The whole test suite
 lint: venv ## ruff over the package and tests
 	$(BIN)/ruff check negotiation_course tests
 
-release: venv ## Regenerate release/ (and the clock-hour table) from source/
-	$(BIN)/python -m negotiation_course.release
+release: venv ## lessons/*.md -> source/ -> release/ and the clock-hour table (FORCE=1 overwrites JupyterLab edits)
+	$(BIN)/python -m negotiation_course.instructor.release $(if $(FORCE),--force)
+
+lessons-from-source: venv ## Write lessons edited in JupyterLab (source/) back to lessons/*.md
+	$(BIN)/python -m negotiation_course.instructor.lessons from-source
 
 lab: venv ## JupyterLab on the learner's view
-	$(BIN)/python -m negotiation_course.lab
+	$(BIN)/python -m negotiation_course.instructor.lab
 
 instructor-lab: venv ## JupyterLab for instructors at the repository root (Formgrader and all)
-	$(BIN)/python -m negotiation_course.lab --instructor
+	$(BIN)/python -m negotiation_course.instructor.lab --instructor
 
 grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted with WORKERS processes
 	$(BIN)/python -m negotiation_course.grading.grade --course-dir "$(COURSE_DIR)" --workers $(WORKERS)
@@ -61,10 +64,10 @@ certificates: venv sysdeps ## Issue certificates to complete learners in COURSE_
 	$(BIN)/python -m negotiation_course.grading.certificates --course-dir "$(COURSE_DIR)"
 
 reproduce: venv ## Rerun every analysis in notebooks/ and write build/reproduce/report.md
-	$(BIN)/python -m negotiation_course.reproduce
+	$(BIN)/python -m negotiation_course.research.reproduce
 
 student-bundle: venv ## Write build/student/: what learners get (no source/, no solutions)
-	$(BIN)/python -m negotiation_course.bundle
+	$(BIN)/python -m negotiation_course.instructor.bundle
 
 lock: $(STAMP) ## Recompile every hashed lock and environment.yml from pyproject.toml (network)
 	$(BIN)/python scripts/locks.py compile $(LOCK_FLAGS)

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -33,7 +35,7 @@ import math
 import pandas as pd
 
 from negotiation_course import data, plots
-from negotiation_course.reproduce import report_row, save_figure
+from negotiation_course.research.reproduce import report_row, save_figure
 
 # %% [markdown]
 # ## The published figure and its inputs

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -23,7 +25,7 @@
 #
 # This notebook (1) draws the published series and checks its internal arithmetic, then
 # (2) recomputes the 2018 split from the Fed's public-use microdata, weighted with
-# `weight2b`, through the course's fetcher (`negotiation_course.fetch`). When the official
+# `weight2b`, through the course's fetcher (`negotiation_course.research.fetch`). When the official
 # file cannot be downloaded (the course's build machines have no internet), the notebook
 # says so, shows the error, marks the real-figure checks `not run`, and runs the same code
 # on a **SYNTHETIC** stand-in file, labelled SYNTHETIC on every output.
@@ -35,8 +37,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from negotiation_course import data, fetch, plots, synthetic_shed
-from negotiation_course.reproduce import report_row, save_figure
+from negotiation_course import data, plots
+from negotiation_course.research import fetch, synthetic_shed
+from negotiation_course.research.reproduce import report_row, save_figure
 
 # %% [markdown]
 # ## 1. The published $400 series
@@ -148,7 +151,7 @@ except fetch.FetchError as exc:
 
 # %% [markdown]
 # When the download fails, the rest of this section runs the same code on the SYNTHETIC
-# stand-in file from `negotiation_course.synthetic_shed`: made-up rows in the real file's
+# stand-in file from `negotiation_course.research.synthetic_shed`: made-up rows in the real file's
 # layout, read through the same archive, decoding and content checks
 # (`fetch.parse_archive`). It is built to give 50 / 30 / 20, deliberately not the Fed's
 # figures: its results show that the code runs and computes what it should, and nothing
@@ -191,7 +194,7 @@ for category, key in published_key.items():
 if not real:
     for category, expected in synthetic_shed.SYNTHETIC_EXPECTED_SPLIT_PCT.items():
         report_row(f"SYNTHETIC_shed_pipeline_{category}",
-                   "SYNTHETIC fixture (negotiation_course.synthetic_shed), not the Fed",
+                   "SYNTHETIC fixture (negotiation_course.research.synthetic_shed), not the Fed",
                    expected, weighted[category], 1e-6,
                    description="SYNTHETIC: weighted share the made-up file is built to give "
                    "(a check of the code, not a Fed figure)",
@@ -207,7 +210,7 @@ if real:
                                          for c in fetch.CATEGORIES])
 fig = plots.bar_chart(
     compare, source=(shed.attrs["source"] if real else synthetic_shed.SYNTHETIC_LABEL
-                     + " (negotiation_course.synthetic_shed); split by negotiation_course.fetch"),
+                     + " (negotiation_course.research.synthetic_shed); split by negotiation_course.research.fetch"),
     title=LABEL + "$400 question, 2018 microdata: weighted and unweighted shares",
     ylabel="% of respondents who answered", fmt="{:.1f}")
 save_figure(fig, "shed-400-2018-microdata-split" + SUFFIX)
@@ -259,7 +262,7 @@ if not real:
                                         if k != "unable_to_pay"})[expected.columns]
            - expected.loc[by_education.index]).abs().to_numpy().max()
     report_row("SYNTHETIC_shed_pipeline_by_education",
-               "SYNTHETIC fixture (negotiation_course.synthetic_shed), not the Fed", 0, gap,
+               "SYNTHETIC fixture (negotiation_course.research.synthetic_shed), not the Fed", 0, gap,
                1e-6, description="SYNTHETIC: largest gap between the split by education and "
                "the split the made-up file is built to give (a check of the code)",
                method="fetch.shed_400_split_by(..., 'ppeducat') on the SYNTHETIC file");

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W [W ...]]
 
 Both grade the same cohort of ordinary learners (no hostile cases) from
-``negotiation_course.grading.cohort`` in two fresh copies of the course under
+``negotiation_course.demo.cohort`` in two fresh copies of the course under
 ``build/bench/``. Stock = one ``nbgrader autograde <assignment>`` CLI per assignment, one
 learner after another (how an instructor runs it); ours = ``grade_course`` with W workers and
 the sandbox on. Prints both wall times, the ratio, and the per-notebook floor: one kernel
@@ -26,9 +26,9 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from negotiation_course.grading import cohort  # noqa: E402
+from negotiation_course.demo import cohort  # noqa: E402
 from negotiation_course.grading.grade import _ensure_venv_on_path, grade_course  # noqa: E402
-from negotiation_course.nbgrader_cli import nbgrader  # noqa: E402
+from negotiation_course.instructor.nbgrader_cli import nbgrader  # noqa: E402
 from negotiation_course.paths import assignments  # noqa: E402
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from negotiation_course.nbgrader_cli import nbgrader
+from negotiation_course.instructor.nbgrader_cli import nbgrader
 from negotiation_course.paths import COURSE_ROOT, assignments
 
 ROOT = COURSE_ROOT

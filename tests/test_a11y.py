@@ -13,9 +13,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from negotiation_course import a11y
-from negotiation_course.authoring import activity
+from negotiation_course.instructor import a11y
 from negotiation_course.paths import build_dir
+from tests.support.notebook_builders import activity
 
 GOOD_ACTIVITY = activity(5, "Read", "Read the short case below.").source
 GOOD = [

@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from nbgrader.api import Gradebook, MissingEntry
 from traitlets.config import Config
 
-from negotiation_course.grading import hostile
+from negotiation_course.demo import hostile
 from negotiation_course.grading.autograde import Result, grade_many
 
 from .conftest import ASSIGNMENTS, read_nb, release_path, source_path

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from negotiation_course import bundle
+from negotiation_course.instructor import bundle
 from negotiation_course.paths import COURSE_ROOT, release_dir, source_dir
 
 _LEAK_RE = re.compile(r"^\s*(### BEGIN SOLUTION|### END SOLUTION|### BEGIN HIDDEN TESTS|"
@@ -118,7 +118,7 @@ def test_rebuild_drops_stale_files_and_refuses_foreign_folders(tmp_path: Path) -
 
 
 def test_lab_workspace_keeps_the_learners_work(tmp_path: Path) -> None:
-    from negotiation_course.lab import learner_workspace
+    from negotiation_course.instructor.lab import learner_workspace
 
     ws = learner_workspace(tmp_path / "lab")
     notebook = sorted(ws.glob("*/*.ipynb"))[0]

@@ -6,10 +6,10 @@ import random
 
 import nbformat
 
-from negotiation_course.grading import cohort
-from negotiation_course.grading.cohort import DUE
+from negotiation_course.demo import cohort
+from negotiation_course.demo.cohort import DUE
 
-from .grading_support import notebooks, small_course
+from .support.grading_support import notebooks, small_course
 
 
 def test_full_cohort_has_every_kind_and_at_least_thirty_learners():

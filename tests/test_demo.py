@@ -6,9 +6,9 @@ import csv
 
 from nbgrader.api import Gradebook
 
-from negotiation_course import demo
+from negotiation_course.demo import run as demo
+from negotiation_course.demo.standin import LABEL
 from negotiation_course.grading.config import db_url_of
-from negotiation_course.grading.standin import LABEL
 
 
 def test_demo_runs_the_instructors_whole_job(tmp_path):

@@ -12,6 +12,8 @@ downloads every wheel); pip installs the lock on Python 3.12 (dry run, about 1.5
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib.util
 import json
 import os
@@ -59,6 +61,11 @@ def _requirement_applies(req: Requirement, extras: Iterable[str] = ()) -> bool:
     return req.marker is None or any(req.marker.evaluate({"extra": e}) for e in ("", *extras))
 
 
+@functools.cache
+def _requires(name: str) -> tuple[str, ...]:
+    return tuple(metadata.distribution(name).requires or ())
+
+
 def _closure(requirements: Iterable[str]) -> dict[str, set[str]]:
     """Every distribution ``requirements`` pull in on this interpreter, with extras asked for,
     read from the installed packages' metadata."""
@@ -73,7 +80,7 @@ def _closure(requirements: Iterable[str]) -> dict[str, set[str]]:
         if name in seen and extras <= seen[name]:
             continue
         seen[name] = seen.get(name, set()) | extras
-        for line in metadata.distribution(name).requires or []:
+        for line in _requires(name):
             dep = Requirement(line)
             if dep.marker is None or _requirement_applies(dep, seen[name]):
                 todo.append(Requirement(str(dep).split(";")[0]))
@@ -185,6 +192,51 @@ def test_learner_lock_is_the_runtime_dependencies_alone() -> None:
     assert not learner & (DEV_TOOLS | {"jupyterhub", "psycopg2-binary", "fpdf2", "pooch"})
     assert "jupyterhub" in GROUP_PINS["hub"]
     assert int(FULL["jupyterhub"].version.split(".")[0]) >= 5
+
+
+#: The groups each folder of the package may draw on: learner code gets the learner lock only
+#: (the student bundle ships it with that lock), the demo runs everything but dev.
+AUDIENCES = {"learner": ["learner"], "instructor": ["instructor"], "grading": ["grading"],
+             "research": ["research"], "hub": ["hub"],
+             "demo": ["instructor", "grading", "research"]}
+
+
+def _third_party_imports(folder: Path, top_level_only: bool) -> dict[str, set[str]]:
+    """Modules imported anywhere (lazy imports too) by the package's files, by top name."""
+    found: dict[str, set[str]] = {}
+    files = folder.glob("*.py") if top_level_only else folder.rglob("*.py")
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "negotiation_course":
+                    found.setdefault(top, set()).add(path.name)
+    return found
+
+
+def test_each_audience_imports_only_what_its_group_declares() -> None:
+    package = ROOT / "negotiation_course"
+    folders = {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert folders <= set(AUDIENCES), f"a new folder needs its groups: {folders - set(AUDIENCES)}"
+    owners = metadata.packages_distributions()
+    project = locks.pyproject(ROOT)
+    for audience, groups in AUDIENCES.items():
+        folder = package if audience == "learner" else package / audience
+        if not folder.is_dir():
+            continue
+        declared = [*project["dependencies"], *(r for g in groups for r in GROUPS.get(g, []))]
+        available = set(_closure(declared))
+        for module, files in _third_party_imports(folder, audience == "learner").items():
+            dists = {locks.normalize(d) for d in owners.get(module, [module])}
+            assert dists & available, (
+                f"{audience} ({', '.join(sorted(files))}) imports {module}, which its groups "
+                f"{groups} do not provide: add it to pyproject.toml and run make lock")
 
 
 # --- environment.yml --------------------------------------------------------------------------

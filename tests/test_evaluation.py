@@ -17,9 +17,10 @@ import nbformat
 import pytest
 
 from negotiation_course import evaluation
-from negotiation_course.objectives import OBJECTIVES
+from negotiation_course.instructor import evaluation_export
 
 from .conftest import read_nb, release_path, source_path
+from .support.course_model import OBJECTIVES
 
 SOURCE = source_path("evaluation")
 
@@ -78,7 +79,7 @@ def test_export_reads_answers_comments_and_statuses(tmp_path):
     (tmp_path / "submitted/ana/evaluation/timestamp.txt").write_text("2025-01-02 03:04:05")
     _submit(tmp_path, "ben", nbformat.writes(_answer(src, {"rating_relevance": "2"})))
     _submit(tmp_path, "cy", nbformat.writes(src), step="autograded")
-    rows = evaluation.export(tmp_path, tmp_path / "out" / "evaluation.csv")
+    rows = evaluation_export.export(tmp_path, tmp_path / "out" / "evaluation.csv")
     by = {r["student"]: r for r in rows}
     assert by["ana"]["status"] == "complete" and by["ana"]["problems"] == ""
     assert by["ana"]["rating_objective_O0"] == 1 and by["ana"]["rating_objective_O7"] == 3
@@ -89,7 +90,7 @@ def test_export_reads_answers_comments_and_statuses(tmp_path):
     assert by["cy"]["file"] == "autograded/cy/evaluation/evaluation.ipynb"
     with (tmp_path / "out" / "evaluation.csv").open(encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0]) == evaluation.COLUMNS
+    assert list(table[0]) == evaluation_export.COLUMNS
     assert [r["student"] for r in table] == ["ana", "ben", "cy"]
     assert table[0]["comments"] == comment and table[1]["rating_author"] == ""
 
@@ -98,7 +99,7 @@ def test_submitted_wins_over_autograded(tmp_path):
     src = read_nb(SOURCE)
     _submit(tmp_path, "ana", nbformat.writes(_answer(src, {"rating_author": "5"})))
     _submit(tmp_path, "ana", nbformat.writes(_answer(src, {"rating_author": "1"})), "autograded")
-    (row,) = evaluation.export(tmp_path, tmp_path / "e.csv")
+    (row,) = evaluation_export.export(tmp_path, tmp_path / "e.csv")
     assert row["rating_author"] == 5
 
 
@@ -110,7 +111,7 @@ def test_submitted_wins_over_autograded(tmp_path):
 def test_invalid_ratings_are_blank_with_a_reason(tmp_path, value, problem):
     nb = _answer(read_nb(SOURCE), {**FULL, "rating_relevance": value})
     _submit(tmp_path, "x", nbformat.writes(nb))
-    (row,) = evaluation.export(tmp_path, tmp_path / "e.csv")
+    (row,) = evaluation_export.export(tmp_path, tmp_path / "e.csv")
     assert row["rating_relevance"] is None and problem in row["problems"]
     assert row["status"] == "incomplete" and row["rating_author"] == 4
 
@@ -123,7 +124,7 @@ def test_a_typing_error_in_one_cell_keeps_the_other_answers(tmp_path):
         if cell.source.startswith("comments"):
             cell.source = 'comments = """ I wrote """ here """'
     _submit(tmp_path, "x", nbformat.writes(nb))
-    (row,) = evaluation.export(tmp_path, tmp_path / "e.csv")
+    (row,) = evaluation_export.export(tmp_path, tmp_path / "e.csv")
     assert row["rating_relevance"] == 5 and row["rating_materials"] is None
     assert "typing error" in row["problems"] and row["comments"] is None
 
@@ -136,7 +137,7 @@ def test_a_typing_error_in_one_cell_keeps_the_other_answers(tmp_path):
 def test_malformed_notebooks_give_a_row_not_a_crash(tmp_path, content):
     _submit(tmp_path, "bad", content)
     _submit(tmp_path, "good", nbformat.writes(_answer(read_nb(SOURCE), FULL)))
-    rows = evaluation.export(tmp_path, tmp_path / "e.csv")
+    rows = evaluation_export.export(tmp_path, tmp_path / "e.csv")
     by = {r["student"]: r for r in rows}
     assert by["good"]["status"] == "complete"
     if content.startswith(b'{"cells": [{'):
@@ -147,13 +148,13 @@ def test_malformed_notebooks_give_a_row_not_a_crash(tmp_path, content):
 
 def test_a_missing_notebook_file_is_an_error_row(tmp_path):
     (tmp_path / "submitted" / "gone" / "evaluation").mkdir(parents=True)
-    (row,) = evaluation.export(tmp_path, tmp_path / "e.csv")
+    (row,) = evaluation_export.export(tmp_path, tmp_path / "e.csv")
     assert row["status"] == "error"
 
 
 def test_anonymous_export_drops_ids_and_paths(tmp_path):
     _submit(tmp_path, "ana-secret-id", nbformat.writes(_answer(read_nb(SOURCE), FULL)))
-    evaluation.export(tmp_path, tmp_path / "e.csv", anonymous=True)
+    evaluation_export.export(tmp_path, tmp_path / "e.csv", anonymous=True)
     text = (tmp_path / "e.csv").read_text(encoding="utf-8")
     assert "ana-secret-id" not in text and text.startswith("status,problems,rating_")
 
@@ -172,7 +173,7 @@ def test_review_tells_the_learner_what_is_missing(capsys):
 def test_command_line_writes_the_csv(tmp_path):
     _submit(tmp_path, "ana", nbformat.writes(_answer(read_nb(SOURCE), FULL)))
     out = tmp_path / "build" / "evaluation.csv"
-    proc = subprocess.run([sys.executable, "-m", "negotiation_course.evaluation",
+    proc = subprocess.run([sys.executable, "-m", "negotiation_course.instructor.evaluation_export",
                            "--course-dir", str(tmp_path), "--out", str(out)],
                           capture_output=True, text=True, check=True)
     assert "1 evaluations written" in proc.stdout and "1 complete" in proc.stdout

@@ -7,7 +7,7 @@ from datetime import datetime
 from negotiation_course.grading import feedback
 from negotiation_course.grading.feedback import REMOVED, hidden_fragments, scrub
 
-from .grading_support import LESSON, graded_course
+from .support.grading_support import LESSON, graded_course
 
 _DONE: dict[int, dict] = {}
 

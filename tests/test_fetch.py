@@ -1,7 +1,8 @@
 """The microdata fetcher, on SYNTHETIC SHED files served by ``responses`` (no network).
 
-Every zip served here is made by :mod:`negotiation_course.synthetic_shed`: SYNTHETIC rows in the
-real file's layout, built to give a known split (50 / 30 / 20 weighted), not Fed data. Only
+Every zip served here is made by :mod:`negotiation_course.research.synthetic_shed`: SYNTHETIC
+rows in the real file's layout, built to give a known split (50 / 30 / 20 weighted), not Fed
+data. Only
 ``test_real_shed_2018_download`` touches the internet, and only where it is reachable.
 """
 
@@ -15,8 +16,8 @@ import pandas as pd
 import pytest
 import responses
 
-from negotiation_course import fetch
-from negotiation_course import synthetic_shed as synthetic
+from negotiation_course.research import fetch
+from negotiation_course.research import synthetic_shed as synthetic
 
 SPEC = fetch.REGISTRY["shed_2018"]
 URL = SPEC.url

@@ -7,9 +7,9 @@ import sqlite3
 
 from negotiation_course.grading.export import COLUMNS
 from negotiation_course.grading.grade import grade_course, main
-from negotiation_course.nbgrader_cli import nbgrader
+from negotiation_course.instructor.nbgrader_cli import nbgrader
 
-from .grading_support import LESSON, graded_course
+from .support.grading_support import LESSON, graded_course
 
 
 def test_every_learner_has_a_status_never_a_silent_zero(tmp_path_factory):
@@ -83,7 +83,7 @@ def test_rerun_is_idempotent_and_exit_code_reports_errors(tmp_path_factory, caps
 
 
 def test_a_clean_cohort_exits_zero(tmp_path):
-    from .grading_support import filled, small_course, submit
+    from .support.grading_support import filled, small_course, submit
 
     course = small_course(tmp_path / "course")
     submit(course, "only", filled("complete"))
@@ -98,9 +98,9 @@ def test_gradebook_is_refreshed_only_when_the_source_changes(tmp_path):
     from negotiation_course.grading.autograde import make_api
     from negotiation_course.grading.config import db_url_of
     from negotiation_course.grading.prepare import prepare_gradebook
-    from negotiation_course.nbgrader_cli import ensure_venv_on_path
+    from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
-    from .grading_support import small_course
+    from .support.grading_support import small_course
 
     ensure_venv_on_path()
     course = small_course(tmp_path / "course")

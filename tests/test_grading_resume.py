@@ -11,9 +11,9 @@ import sys
 import time
 
 from negotiation_course.grading.grade import grade_course
-from negotiation_course.nbgrader_cli import env_with_venv
+from negotiation_course.instructor.nbgrader_cli import env_with_venv
 
-from .grading_support import LESSON, filled, small_course, submit
+from .support.grading_support import LESSON, filled, small_course, submit
 
 LEARNERS = [f"r{i:02d}" for i in range(8)]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from negotiation_course import bundle, lab
+from negotiation_course.instructor import bundle, lab
 from negotiation_course.paths import COURSE_ROOT
 
 NBGRADER_PLUGINS = re.compile(r"^@jupyter/nbgrader:")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from negotiation_course.course import objective_tags
 from negotiation_course.grading.answer_key import keys_in
-from negotiation_course.objectives import OBJECTIVES, objective_tags
 
 from .conftest import ASSIGNMENTS, ROOT, read_nb, source_path
+from .support.course_model import OBJECTIVES
 
 
 def _meta(cell) -> dict:

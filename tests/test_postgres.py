@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 
 from negotiation_course.grading.grade import grade_course
-from negotiation_course.nbgrader_cli import nbgrader
+from negotiation_course.instructor.nbgrader_cli import nbgrader
 
-from .grading_support import LESSON, filled, small_course, submit
-from .pg_fixture import postgres_url  # noqa: F401 (fixture)
+from .support.grading_support import LESSON, filled, small_course, submit
+from .support.pg_fixture import postgres_url  # noqa: F401 (fixture)
 
 
 def test_grading_into_postgres(tmp_path, monkeypatch, postgres_url):  # noqa: F811

@@ -16,8 +16,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from negotiation_course import reproduce
-from negotiation_course.reproduce import (
+from negotiation_course.research import reproduce
+from negotiation_course.research.reproduce import (
     MIME_TYPE,
     UNEXPLAINED,
     Check,
@@ -109,7 +109,7 @@ def _write(path: Path, *sources: str) -> Path:
 @pytest.fixture(scope="module")
 def fixture_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fixture_notebooks")
-    imp = "from negotiation_course.reproduce import report_row"
+    imp = "from negotiation_course.research.reproduce import report_row"
     differs = _write(folder / "a-differs.ipynb", imp,
                      "report_row('ratio_2023', 'Census', 0.827, 0.9, 0.0005)")
     broken = _write(folder / "b-broken.ipynb", imp, "x = 1", "1 / 0", "print('never')")

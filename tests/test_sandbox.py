@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
+from negotiation_course.demo.sandbox_cases import MARKER_FILE, SLEEP_SECONDS
 from negotiation_course.grading import sandbox
 from negotiation_course.grading.grade import grade_course
-from negotiation_course.grading.sandbox_cases import MARKER_FILE, SLEEP_SECONDS
 
-from .grading_support import WALL_SECONDS, graded_course
+from .support.grading_support import WALL_SECONDS, graded_course
 
 CONTAINED = ["h-read-source", "h-allocate-12gb", "h-leave-process", "h-write-outside",
              "h-wall-clock", "h-network"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from ..nbgrader_cli import ensure_venv_on_path
+from ..instructor.nbgrader_cli import ensure_venv_on_path
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib.util import find_spec
@@ -104,24 +105,33 @@ class Completion:
 
 
 def completion(learner: str, name: str, rows: list[LearnerStatus], pass_mark: float,
-               conversation: Conversation | None) -> Completion:
-    """What ``learner`` still lacks for a certificate (empty when complete)."""
+               conversation: Conversation | None,
+               role_of: Callable[[str], str | None] | None = None) -> Completion:
+    """What ``learner`` still lacks for a certificate (empty when complete).
+
+    ``role_of`` names each assignment's role (course.toml); the package's course by default.
+    """
+    if role_of is None:
+        from negotiation_course.course import load
+
+        role_of = load().role_of
     result = Completion(learner, name)
     dates: list[date] = []
     by_assignment = {r.assignment: r for r in rows}
     for assignment, row in sorted(by_assignment.items()):
         if row.timestamp:
             dates.append(datetime.fromisoformat(row.timestamp).date())
-        if assignment.startswith("lesson-"):
+        role = role_of(assignment)
+        if role == "lesson":
             if row.status != GRADED:
                 result.missing.append(f"{assignment}: worksheet {_why(row)}")
-        elif assignment == "assessment":
+        elif role == "assessment":
             if row.status not in (GRADED, NEEDS_REVIEW):
                 result.missing.append(f"assessment: {_why(row)}")
             elif row.max_score and row.score / row.max_score < pass_mark:
                 result.missing.append(f"assessment: {row.score:g}/{row.max_score:g} is below "
                                       f"the pass mark of {pass_mark:.0%}")
-        elif assignment == "evaluation" and row.status not in (GRADED, NEEDS_REVIEW):
+        elif role == "evaluation" and row.status not in (GRADED, NEEDS_REVIEW):
             result.missing.append(f"evaluation: {_why(row)}")
     if conversation is None:
         result.missing.append("instructor conversation not recorded in conversations.csv")
@@ -246,29 +256,29 @@ def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
           today: date | None = None) -> IssueReport:
     """Issue certificates for complete learners; never twice for the same learner."""
     from negotiation_course import hours
+    from negotiation_course.course import load
+    from negotiation_course.instructor import clock_hours as hours_table
 
-    from .config import course_settings
-
-    settings = course_settings(course_dir)
-    cert = settings.get("certificate", {})
-    course = settings.get("course", {})
-    pass_mark = float(settings.get("assessment", {}).get("pass_mark", 0.75))
+    model = load(course_dir)
+    cert = model.section("certificate")
+    course = model.section("course")
+    pass_mark = model.pass_mark
     out_dir = course_dir / "certificates"
     register_path = out_dir / "register.csv"
     register = read_register(register_path)
     by_learner = {r["learner"]: r for r in register}
     learners = sorted({r.learner for r in rows})
     conversations = read_conversations(course_dir / "conversations.csv", set(learners))
-    table = hours.compute(course_dir)
+    table = hours_table.compute(course_dir)
     clock_hours = hours.clock_hours(table, conversation=True)
-    report = IssueReport(not_required=[a for a in hours.PLANNED
+    report = IssueReport(not_required=[a for a in hours.counted_assignments()
                                        if not (course_dir / "source" / a).is_dir()])
     today = today or datetime.now(UTC).date()
     missing_rows = []
     for learner in learners:
         state = completion(learner, names.get(learner, ""),
                            [r for r in rows if r.learner == learner], pass_mark,
-                           conversations.get(learner))
+                           conversations.get(learner), model.role_of)
         if not state.complete:
             report.incomplete.append(state)
             missing_rows.append({"learner": learner, "missing": "; ".join(state.missing)})
@@ -313,7 +323,7 @@ def learner_names(db_url: str, course_id: str) -> dict[str, str]:
 
 def issue_for_course(course_dir: Path) -> IssueReport:
     """Statuses from the gradebook and the grading store, then :func:`issue`."""
-    from ..nbgrader_cli import ensure_venv_on_path
+    from ..instructor.nbgrader_cli import ensure_venv_on_path
     from .autograde import load_config
     from .config import db_url_of
     from .export import statuses

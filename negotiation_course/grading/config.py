@@ -9,7 +9,6 @@ busy timeout so parallel workers queue for the gradebook instead of failing.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -21,21 +20,12 @@ from .repair import LimitOutputBytes, RepairDuplicateCells
 from .sandbox import Limits
 
 
-def course_settings(course_dir: Path) -> dict[str, Any]:
-    """``course.toml`` of the course directory (the package's own when it has none)."""
-    from negotiation_course.paths import COURSE_ROOT
-
-    for path in (course_dir / "course.toml", COURSE_ROOT / "course.toml"):
-        if path.exists():
-            with path.open("rb") as fh:
-                return tomllib.load(fh)
-    return {}
-
-
 def limits_for(course_dir: Path, **overrides: Any) -> Limits:
     """Sandbox limits: defaults, then course.toml [grading], then explicit overrides."""
     known = {f.name for f in fields(Limits)}
-    section = course_settings(course_dir).get("grading", {})
+    from negotiation_course.course import load
+
+    section = load(course_dir).section("grading")
     values = {k: v for k, v in section.items() if k in known}
     values.update({k: v for k, v in overrides.items() if k in known and v is not None})
     return replace(Limits(), **values)

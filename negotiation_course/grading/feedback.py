@@ -150,7 +150,7 @@ def generate(course_dir: Path, show_hidden: bool = False,
 
     from nbgrader.api import Gradebook
 
-    from ..nbgrader_cli import ensure_venv_on_path
+    from ..instructor.nbgrader_cli import ensure_venv_on_path
     from .autograde import load_config
     from .config import db_url_of
 

@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ..nbgrader_cli import ensure_venv_on_path
+from ..instructor.nbgrader_cli import ensure_venv_on_path
 from . import fastimport
 from .config import db_url_of, grading_config, limits_for, with_busy_timeout
 from .export import statuses, write_grades_csv

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from negotiation_course import authoring as A
-from negotiation_course import browser, lab
+from negotiation_course.instructor import lab
+from tests.support import browser
+from tests.support import notebook_builders as A
 
 sys.path.insert(0, str(Path(__file__).parent))
 from learner_notebooks import FIXTURE, fixture_notebooks  # noqa: E402

@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 from learner_ui import _NOT_ANSWERED_RE, PLOT_RE, REFLECTION, STUB_ERRORS
 
-from negotiation_course import authoring as A
-from negotiation_course.bundle import assignments_in
+from negotiation_course.instructor.bundle import assignments_in
 from negotiation_course.paths import release_dir, source_dir
+from tests.support import notebook_builders as A
 
 _MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 FIXTURE = "browser-fixture"

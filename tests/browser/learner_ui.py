@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import Page
 
-from negotiation_course.lab import Server
+from negotiation_course.instructor.lab import Server
 from negotiation_course.paths import build_dir
 
 #: Screenshots, logs and timings of the browser test.

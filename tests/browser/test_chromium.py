@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from negotiation_course import browser
+from tests.support import browser
 
 
 def test_missing_chromium_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

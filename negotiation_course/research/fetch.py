@@ -19,7 +19,7 @@ The SHED 2018 file (Board of Governors of the Federal Reserve System, Survey of 
 Economics and Decisionmaking, public-use data) answers "how would you pay a $400 emergency
 expense?" (question EF3, select all that apply). :func:`shed_400_split` computes the Fed's split
 of it; :func:`shed_400_split_by` does so within groups. SYNTHETIC test files in the same layout
-come from :mod:`negotiation_course.synthetic_shed`.
+come from :mod:`negotiation_course.research.synthetic_shed`.
 """
 
 from __future__ import annotations

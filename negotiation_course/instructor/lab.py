@@ -2,7 +2,7 @@
 
 The repository is the instructors' (``source/`` holds solutions), so the learner's lab never
 serves it: it serves ``build/lab/``, a working copy of the student bundle
-(:mod:`negotiation_course.bundle`) with the bundle's Jupyter configuration, which keeps
+(:mod:`negotiation_course.instructor.bundle`) with the bundle's Jupyter configuration, which keeps
 nbgrader's Assignment List and Validate and turns off Formgrader, Course List, Create
 Assignment and the Nbgrader menu. Notebooks already in ``build/lab/`` are the learner's work
 and are kept when the lab is restarted (``--fresh`` starts over).
@@ -28,9 +28,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..paths import COURSE_ROOT, build_dir
 from . import bundle
-from .browser import end_process, processes_mentioning
-from .paths import COURSE_ROOT, build_dir
+from .processes import end_process, processes_mentioning
 
 #: JupyterLab user settings for a fresh learner: no "Jupyter news" prompt, no update check.
 QUIET_SETTINGS = {

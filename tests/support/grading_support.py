@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-from negotiation_course.grading import cohort
+from negotiation_course.demo import cohort
+from negotiation_course.demo.hostile import CASES, _with_code_in_answers
+from negotiation_course.demo.sandbox_cases import SANDBOX_CASES
 from negotiation_course.grading.grade import grade_course
-from negotiation_course.grading.hostile import CASES, _with_code_in_answers
-from negotiation_course.grading.sandbox_cases import SANDBOX_CASES
 from negotiation_course.paths import COURSE_ROOT
 
 LESSON = "lesson-00-welcome"
@@ -130,7 +130,7 @@ def _grade_shared(factory) -> Graded:
     submit(course, "h-network", with_code(NETWORK))
     from negotiation_course.grading.autograde import load_config
     from negotiation_course.grading.config import db_url_of
-    from negotiation_course.nbgrader_cli import ensure_venv_on_path
+    from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
     ensure_venv_on_path()
 

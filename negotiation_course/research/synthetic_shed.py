@@ -8,7 +8,7 @@ round numbers that are deliberately NOT the published ones (the Fed reported 61%
 equivalent for 2018; this file gives 50%). Nothing computed from it is a finding.
 
 Every file and frame made here is labelled: a ``SYNTHETIC`` column on every row, and a
-``README_SYNTHETIC.txt`` inside the zip. :func:`negotiation_course.fetch.shed_400_split`
+``README_SYNTHETIC.txt`` inside the zip. :func:`negotiation_course.research.fetch.shed_400_split`
 notices the column and says "SYNTHETIC" in its output.
 
 Design (deterministic; rows shuffled with a fixed seed):

@@ -1,7 +1,7 @@
-"""Build nbgrader master notebooks from Python, so cell metadata is always well formed.
+"""Build small nbgrader notebooks in tests (fixtures), with well-formed cell metadata.
 
-Authors write a short build script (kept beside the notebook as ``build_<name>.py``) that
-calls these helpers; the committed ``.ipynb`` is what nbgrader reads.
+Lessons themselves are Markdown (``lessons/*.md``); these builders make the test fixtures
+that exercise the same cell kinds: activity blocks, answer, test and reflection cells.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from .objectives import OBJECTIVES, TAG_PREFIX
+from negotiation_course.course import TAG_PREFIX, load
 
 ACTIVITY_COLOUR = "#B00020"
 
@@ -28,8 +28,9 @@ def _meta(grade_id: str, *, grade: bool, solution: bool, locked: bool,
 def _tags(objective: str | None) -> list[str]:
     if objective is None:
         return []
-    if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; known: {sorted(OBJECTIVES)}")
+    known = load().objectives
+    if objective not in known:
+        raise ValueError(f"unknown objective {objective!r}; known: {sorted(known)}")
     return [TAG_PREFIX + objective]
 
 

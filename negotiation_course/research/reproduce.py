@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .paths import COURSE_ROOT, build_dir
+from ..paths import COURSE_ROOT, build_dir
 
 #: MIME type of one check record in a notebook's outputs.
 MIME_TYPE = "application/vnd.negotiation-course.check+json"

@@ -2,13 +2,15 @@
 
 The course repository is the instructors' (``source/`` has solutions and hidden tests), so
 learners get a separate folder built from ``release/``: the lesson notebooks, ``data/``, the
-course package (it holds no answers), a learner README, the learner's own ``requirements.txt``
+learner modules of the course package
+(checks, data, plots, the hours table, paths, calculators; no instructor, grading,
+research or demo code), a learner README, the learner's own ``requirements.txt``
 (the course's learner lock, every package pinned with its hashes, so the two never disagree),
 an ``environment.yml`` that installs it, and a
 Jupyter configuration that turns off nbgrader's instructor tools. ``make student-bundle``
 writes it to ``build/student/``; ``make lab`` serves a copy of it.
 
-Usage: ``python -m negotiation_course.bundle [DEST]``.
+Usage: ``python -m negotiation_course.instructor.bundle [DEST]``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .paths import COURSE_ROOT, PACKAGE_DIR, build_dir, data_dir, release_dir
+from ..paths import COURSE_ROOT, PACKAGE_DIR, build_dir, data_dir, release_dir
 
 #: Templates of the bundle (README, Jupyter config), kept in the repository.
 TEMPLATES = COURSE_ROOT / "student"
@@ -35,6 +37,8 @@ INSTRUCTOR_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:cou
 #: Server extensions of nbgrader that only instructors may use.
 INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader",
                                 "nbgrader.server_extensions.course_list")
+#: Files of the learner package the bundle ships (modules and the tables they read).
+LEARNER_SUFFIXES = (".py", ".csv", ".json", ".toml")
 #: A file marking a folder as a generated bundle, so a rebuild may replace it.
 MARKER = ".student-bundle"
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
@@ -79,6 +83,20 @@ def _copy_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, ignore=_SKIP, dirs_exist_ok=True)
 
 
+def copy_learner_package(dest: Path) -> list[str]:
+    """Copy the learner modules of the package (its top-level files, no subpackage) to ``dest``.
+
+    Instructor, grading, research, demo and hub code live in subpackages and never ship.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    shipped = []
+    for item in sorted(PACKAGE_DIR.iterdir()):
+        if item.is_file() and item.suffix in LEARNER_SUFFIXES:
+            shutil.copy2(item, dest / item.name)
+            shipped.append(item.name)
+    return shipped
+
+
 def assignments_in(release: Path) -> list[Path]:
     """Assignment folders of a release directory that hold a notebook."""
     if not release.is_dir():
@@ -102,7 +120,7 @@ def build(dest: Path | None = None, root: Path = COURSE_ROOT,
     if notebooks and marker.exists():
         shutil.rmtree(dest)  # a fresh bundle: nothing stale survives from an older release
     dest.mkdir(parents=True, exist_ok=True)
-    marker.write_text("Written by negotiation_course.bundle; safe to delete and rebuild.\n",
+    marker.write_text("Written by negotiation_course.instructor.bundle; safe to delete.\n",
                       encoding="utf-8")
     for folder in assignments_in(release_dir(root)):
         for item in folder.iterdir():
@@ -118,7 +136,7 @@ def build(dest: Path | None = None, root: Path = COURSE_ROOT,
     if data.is_dir():
         _copy_tree(data, dest / "data")
     shutil.rmtree(dest / "negotiation_course", ignore_errors=True)
-    _copy_tree(PACKAGE_DIR, dest / "negotiation_course")
+    copy_learner_package(dest / "negotiation_course")
     shutil.rmtree(dest / CONFIG_DIR_NAME, ignore_errors=True)
     _copy_tree(TEMPLATES / CONFIG_DIR_NAME, dest / CONFIG_DIR_NAME)
     shutil.copy2(TEMPLATES / "README.md", dest / "README.md")

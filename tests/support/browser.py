@@ -15,9 +15,10 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from negotiation_course.instructor.processes import end_process, processes_mentioning
 
 #: Where Debian installs Chromium; ``CHROMIUM`` overrides it.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -47,22 +48,6 @@ def find_chromium() -> str:
     return path
 
 
-def end_process(process: subprocess.Popen, timeout: float,
-                polite: Callable[[], None] | None = None) -> None:
-    """Ask a child to stop (``polite``, else SIGTERM); kill it if it has not within ``timeout``."""
-    if process.poll() is not None:
-        return
-    try:
-        (polite or process.terminate)()
-    except OSError:
-        process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
 @dataclass
 class Chromium:
     """A headless Chromium we started; ``ws_url`` is its DevTools endpoint."""
@@ -88,23 +73,6 @@ class Chromium:
             with contextlib.suppress(psutil.NoSuchProcess):
                 psutil.Process(pid).kill()
         return sorted(left)
-
-
-def processes_mentioning(text: str) -> list[int]:
-    """Pids of live processes whose command line contains ``text`` (a unique path).
-
-    Every Chromium process names its profile folder and every kernel its connection file in
-    the lab's runtime folder, so this finds leftovers even if they were re-parented.
-    """
-    import psutil
-
-    found = []
-    for proc in psutil.process_iter(["pid", "cmdline", "status"]):
-        cmdline = " ".join(proc.info.get("cmdline") or [])
-        if (text in cmdline and proc.info["pid"] != os.getpid()
-                and proc.info.get("status") != psutil.STATUS_ZOMBIE):
-            found.append(proc.info["pid"])
-    return found
 
 
 def start(profile: Path, log: Path, timeout: float = 30) -> Chromium:

@@ -10,7 +10,7 @@ Markdown is parsed with markdown-it-py (CommonMark, the dialect JupyterLab rende
 spans and fenced code never count as headings or links. Cell numbers are 1-based, as in
 JupyterLab's status bar ("Cell 3/17").
 
-Usage: ``python -m negotiation_course.a11y [NOTEBOOK_OR_FOLDER ...] [--output report.md]``
+Usage: ``python -m negotiation_course.instructor.a11y [NOTEBOOK_OR_FOLDER ...] [--output F]``
 (default: every notebook in ``source/`` and ``release/``); exits 1 when a check fails.
 """
 
@@ -28,7 +28,7 @@ import nbformat
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .paths import COURSE_ROOT, release_dir, source_dir
+from ..paths import COURSE_ROOT, release_dir, source_dir
 
 ACTIVITY_COLOUR = "#B00020"
 #: The one activity block of docs/authoring.md (the div, then the bold red opening).

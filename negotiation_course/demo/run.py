@@ -24,7 +24,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from .paths import COURSE_ROOT
+from ..paths import COURSE_ROOT
 
 DEMO_DIR = COURSE_ROOT / "build" / "demo"
 INSTRUCTOR = "Sam Rivera (demo instructor)"
@@ -64,7 +64,7 @@ class Step:
 
 
 def write_conversations(course_dir: Path, people) -> None:
-    from .grading.cohort import DUE
+    from .cohort import DUE
 
     chosen = []
     for kind, n in CONVERSED.items():
@@ -79,15 +79,15 @@ def write_conversations(course_dir: Path, people) -> None:
 
 def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "full",
         fresh: bool = False, only: tuple[str, ...] | None = None) -> int:
-    from .grading import cohort
-    from .grading.autograde import load_config
-    from .grading.config import db_url_of
-    from .grading.export import statuses, write_canvas_csv, write_grades_csv
-    from .grading.grade import grade_course
-    from .grading.prepare import assignments
-    from .grading.standin import grade_reflections
-    from .grading.status import StatusStore
-    from .nbgrader_cli import ensure_venv_on_path, nbgrader
+    from ..grading.autograde import load_config
+    from ..grading.config import db_url_of
+    from ..grading.export import statuses, write_canvas_csv, write_grades_csv
+    from ..grading.grade import grade_course
+    from ..grading.prepare import assignments
+    from ..grading.status import StatusStore
+    from ..instructor.nbgrader_cli import ensure_venv_on_path, nbgrader
+    from . import cohort
+    from .standin import grade_reflections
 
     ensure_venv_on_path()
     workers = workers or os.cpu_count() or 2
@@ -131,14 +131,14 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
         write_grades_csv(rows, course_dir / "grades.csv")
         write_canvas_csv(rows, names, course_dir / "canvas_grades.csv")
     with Step(summary, failures, "feedback HTML (hidden tests hidden)") as s:
-        from .grading.feedback import generate
+        from ..grading.feedback import generate
 
         written = generate(course_dir, workers=workers)
         s.note(f"{sum(len(v) for v in written.values())} feedback pages in "
                f"{course_dir / 'feedback'}")
     with Step(summary, failures, "export evaluations") as s:
         try:
-            from . import evaluation
+            from ..instructor import evaluation_export as evaluation
         except ImportError:
             s.note("skipped: negotiation_course.evaluation is not present")
         else:
@@ -146,7 +146,7 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
             s.note(f"{len(out)} evaluation rows in {course_dir / 'evaluation.csv'}")
     report = None
     with Step(summary, failures, "issue certificates"):
-        from .grading.certificates import issue, learner_names
+        from ..grading.certificates import issue, learner_names
 
         report = issue(course_dir, rows, learner_names(db_url, course_id))
     return _finish(course_dir, summary, failures, started, rows, report, people)

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .answer_key import Key, keys_in
+from ..grading.answer_key import Key, keys_in
 from .hostile import CASES, answer_cells, test_cells
 from .sandbox_cases import SANDBOX_CASES
 
@@ -324,8 +324,8 @@ def generate(repo: Path, dest: Path, size: str = "full", hostile: bool = True) -
     Regenerated from scratch (the old directory, gradebook included, is removed) so the
     cohort always matches the current lessons.
     """
-    from ..nbgrader_cli import ensure_venv_on_path
-    from .config import db_url_of
+    from ..grading.config import db_url_of
+    from ..instructor.nbgrader_cli import ensure_venv_on_path
 
     ensure_venv_on_path()
     make_course_dir(repo, dest)
@@ -338,7 +338,7 @@ def generate(repo: Path, dest: Path, size: str = "full", hostile: bool = True) -
 
 
 def _course_id(course_dir: Path) -> str:
-    from .autograde import load_config
+    from ..grading.autograde import load_config
 
     return load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
 

@@ -1,0 +1,1 @@
+"""Researchers' tools: rerun the analyses in ``notebooks/`` and fetch official microdata."""
