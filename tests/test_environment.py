@@ -169,18 +169,14 @@ def test_every_locked_release_accepts_debian_12_and_ubuntu_24_04_pythons() -> No
     assert locks.pyproject(ROOT)["requires-python"] == ">=3.11"
 
 
-def test_one_version_per_package_across_pythons() -> None:
-    forked = ROOT / "build" / "test-forked.txt"
-    forked.parent.mkdir(exist_ok=True)
+def test_one_version_per_package_across_pythons(tmp_path: Path) -> None:
+    forked = tmp_path / "forked.txt"  # what uv writes without requirements/constraints.in
     forked.write_text("soupsieve==2.10 ; python_full_version < '3.11.5' \\\n"
                       "    --hash=sha256:" + "a" * 64 + "\n"
                       "soupsieve==4.1.3 ; python_full_version >= '3.11.5' \\\n"
                       "    --hash=sha256:" + "b" * 64 + "\n", encoding="utf-8")
-    try:
-        with pytest.raises(ValueError, match="locked twice"):
-            locks.read_lock(forked)
-    finally:
-        forked.unlink()
+    with pytest.raises(ValueError, match="locked twice"):
+        locks.read_lock(forked)
     assert "soupsieve<3" in (ROOT / locks.CONSTRAINTS).read_text()
     assert FULL["soupsieve"].version == "2.10" and not FULL["soupsieve"].marker
 
