@@ -36,8 +36,13 @@ sysdeps: ## Install the system packages grading, tests and the browser check nee
 demo: venv sysdeps ## The instructor's whole job on the embedded default (SQLite), in build/demo
 	$(BIN)/python -m negotiation_course.demo
 
-test: venv sysdeps ## The whole test suite
-	$(BIN)/python -m pytest
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
+test: venv sysdeps ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about a minute)
+	NEGOTIATION_COURSE_TEST_FAST=1 $(BIN)/python -m pytest -m "not slow and not browser and not hub and not network" -q
 
 lint: venv ## ruff over the package and tests
 	$(BIN)/ruff check negotiation_course tests

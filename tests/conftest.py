@@ -12,6 +12,11 @@ import pytest
 from negotiation_course.instructor.nbgrader_cli import nbgrader
 from negotiation_course.paths import COURSE_ROOT, assignments
 
+from .support import speed
+from .support.speed import _fast_tests_start_nothing_heavy  # noqa: F401 (autouse fixture)
+
+speed.install()
+
 ROOT = COURSE_ROOT
 # Tests use their own SQLite gradebooks; a developer's database URL must not leak in.
 os.environ.pop("NEGOTIATION_COURSE_DB_URL", None)

@@ -23,6 +23,8 @@ from negotiation_course.grading.autograde import Result, grade_many
 
 from .conftest import ASSIGNMENTS, read_nb, release_path, source_path
 
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
+
 GAMING = ["always-equal", "redefined-builtins", "input-transformer", "print-history"]
 
 

@@ -1,14 +1,18 @@
+
 """make demo end to end, on a small cohort and two assignments to stay quick."""
 
 from __future__ import annotations
 
 import csv
 
+import pytest
 from nbgrader.api import Gradebook
 
 from negotiation_course.demo import run as demo
 from negotiation_course.demo.standin import LABEL
 from negotiation_course.grading.config import db_url_of
+
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 
 def test_demo_runs_the_instructors_whole_job(tmp_path):

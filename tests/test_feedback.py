@@ -1,13 +1,18 @@
+
 """Feedback HTML never shows hidden tests while the course is open; friendly checks stay."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from negotiation_course.grading import feedback
 from negotiation_course.grading.feedback import REMOVED, hidden_fragments, scrub
 
 from .support.grading_support import LESSON, graded_course
+
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 _DONE: dict[int, dict] = {}
 

@@ -1,3 +1,4 @@
+
 """make grade: every learner gets a status, grades land once, stock nbgrader sees them all."""
 
 from __future__ import annotations
@@ -5,11 +6,15 @@ from __future__ import annotations
 import csv
 import sqlite3
 
+import pytest
+
 from negotiation_course.grading.export import COLUMNS
 from negotiation_course.grading.grade import grade_course, main
 from negotiation_course.instructor.nbgrader_cli import nbgrader
 
 from .support.grading_support import LESSON, graded_course
+
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 
 def test_every_learner_has_a_status_never_a_silent_zero(tmp_path_factory):

@@ -1,3 +1,4 @@
+
 """A grading run killed with SIGKILL mid-batch, started again, ends with every grade once."""
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from negotiation_course.grading.grade import grade_course
 from negotiation_course.instructor.nbgrader_cli import env_with_venv
 
 from .support.grading_support import LESSON, filled, small_course, submit
+
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 LEARNERS = [f"r{i:02d}" for i in range(8)]
 

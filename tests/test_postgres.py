@@ -1,14 +1,19 @@
+
 """A PostgreSQL gradebook through NEGOTIATION_COURSE_DB_URL works with parallel grading."""
 
 from __future__ import annotations
 
 import csv
 
+import pytest
+
 from negotiation_course.grading.grade import grade_course
 from negotiation_course.instructor.nbgrader_cli import nbgrader
 
 from .support.grading_support import LESSON, filled, small_course, submit
 from .support.pg_fixture import postgres_url  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 
 def test_grading_into_postgres(tmp_path, monkeypatch, postgres_url):  # noqa: F811

@@ -28,6 +28,8 @@ from negotiation_course.research.reproduce import (
     verdict,
 )
 
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
+
 NOTEBOOKS = reproduce.NOTEBOOKS_DIR
 REQUIRED = ("pay-gap", "shed-400", "lifetime-value")
 

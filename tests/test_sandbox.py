@@ -14,6 +14,8 @@ from negotiation_course.grading.grade import grade_course
 
 from .support.grading_support import WALL_SECONDS, graded_course
 
+pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
+
 CONTAINED = ["h-read-source", "h-allocate-12gb", "h-leave-process", "h-write-outside",
              "h-wall-clock", "h-network"]
 
