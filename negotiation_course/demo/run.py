@@ -122,7 +122,11 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
         rows = grade_course(course_dir, workers, progress=sys.stderr.isatty())
     errors = {(r.learner, r.assignment) for r in rows if r.is_error}
     with Step(summary, failures, "grade reflections (DEMO STAND-IN for the human grader)") as s:
-        n = grade_reflections(course_dir, db_url, course_id, skip=errors)
+        # hostile learners' reflections stay for a human: a stand-in scoring the prose
+        # around an attack would look like the attack earned points
+        hostile = {(p.id, a) for p in people if p.kind.startswith("hostile")
+                   for a in assignments(course_dir)}
+        n = grade_reflections(course_dir, db_url, course_id, skip=errors | hostile)
         s.note(f"{n} reflections scored by the DEMO STAND-IN rule (full points for "
                        "15+ words with 'I will', half without, zero if blank); each score's "
                "comment says so. A real course has the instructor grade them in formgrader.")
