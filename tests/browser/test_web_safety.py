@@ -14,8 +14,10 @@ paths would, since the runner refuses such ids). Then:
 Every payload would mark the page (``window.__ncXss``), call a listener this test runs on
 127.0.0.1, and write a file through Jupyter's contents API. The test asserts none of that
 happened, and that no learner-made script element, event handler, frame or script URL is
-in the page. The control renders one hostile notebook with stock nbconvert and shows the
-same detectors fire, so the test can fail.
+in the page; learners' side files that formgrader serves come with a sandbox policy.
+Two controls show the detectors fire, so the tests can fail: one hostile notebook rendered
+by stock nbconvert, and formgrader started without the course's guard, whose own page runs
+an id taken from the URL.
 """
 
 from __future__ import annotations
