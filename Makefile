@@ -41,6 +41,7 @@ lint: venv ## ruff over the package and tests
 	$(BIN)/ruff check negotiation_course tests
 
 release: venv ## lessons/*.md -> source/ -> release/ and the clock-hour table (FORCE=1 overwrites JupyterLab edits)
+	$(BIN)/python -m negotiation_course.instructor.references
 	$(BIN)/python -m negotiation_course.instructor.release $(if $(FORCE),--force)
 
 lessons-from-source: venv ## Write lessons edited in JupyterLab (source/) back to lessons/*.md

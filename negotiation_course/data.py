@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from negotiation_course import citations
 from negotiation_course.paths import data_dir
 
 DESCRIPTOR = "datapackage.json"
@@ -43,6 +44,8 @@ __all__ = [
     "describe",
     "load",
     "names",
+    "publications",
+    "references",
     "validate",
 ]
 
@@ -113,9 +116,42 @@ def names(root: Path | None = None) -> list[str]:
     return list(_package(root)["by_name"])
 
 
-def cite(name: str, root: Path | None = None) -> str:
-    """The one-line source printed under a figure, e.g. ``Source: U.S. Census Bureau, ...``."""
-    return str(_resource(name, root)["citation"])
+def cite(name: str, rows: pd.DataFrame | None = None, *, root: Path | None = None) -> str:
+    """The one-line source printed under a figure, e.g. ``Source: U.S. Census Bureau, ...``.
+
+    It names the original publications (from ``publications.csv``), never the copy a figure
+    was read from, and says "as reported by" for figures seen only in news or an
+    organisation's report. Pass the ``rows`` a figure shows (a slice of ``load(name)``) to cite
+    only their publications: one Pew edition, one SHED year.
+    """
+    resource = _resource(name, root)
+    spec = resource.get("learner_citation")
+    if rows is None or not spec:
+        return str(resource["citation"])
+    return citations.source_line(spec, publications(root), rows)
+
+
+def publications(root: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The publications learners are shown (``publications.csv``), keyed by id."""
+    path = (root or data_dir()) / "publications.csv"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise MissingDataFileError(f"{path}: the publications table is missing") from None
+    return _publications(str(path), mtime, str(root) if root else "")
+
+
+@lru_cache(maxsize=4)
+def _publications(path: str, mtime_ns: int, root: str) -> dict[str, dict[str, Any]]:
+    frame = load("publications", Path(root) if root else None)
+    return citations.by_id(frame.to_dict("records"))
+
+
+def references(name: str, root: Path | None = None) -> list[str]:
+    """Reference-list entries (Markdown) for every publication a table's citation names."""
+    spec = _resource(name, root).get("learner_citation") or {}
+    pubs = publications(root)
+    return [citations.reference(pubs[i]) for i in citations.publication_ids(spec)]
 
 
 def describe(name: str, root: Path | None = None) -> dict[str, Any]:

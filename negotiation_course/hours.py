@@ -43,11 +43,11 @@ def clock_hours(rows: list[Row], conversation: bool = True) -> float:
 
 
 def counted_assignments() -> list[str]:
-    """Assignments whose time counts: every one but the evaluation form (course.toml roles)."""
+    """Assignments whose time counts: all but the evaluation form and the reference list."""
     from .course import load
 
     model = load()
-    return [n for n in model.names() if model.role_of(n) != "evaluation"]
+    return [n for n in model.names() if model.role_of(n) not in ("evaluation", "reference")]
 
 
 def is_provisional(rows: list[Row]) -> bool:

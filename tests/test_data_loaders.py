@@ -35,7 +35,46 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def test_names_lists_every_csv() -> None:
     assert sorted(data.names()) == sorted(p.stem for p in DATA.glob("*.csv"))
-    assert len(data.names()) == 24
+    assert len(data.names()) == 32  # 30 brief files and 2 course-made tables
+
+
+#: The December 2026 tables: column -> dtype, as their schemas declare.
+NEW_DTYPES = {
+    "census_p60_2024_text_figures": {"year": "Int64", "value": "float64", "unit": "category",
+                                     "flag": "category", "value_text": "str"},
+    "pew_canonical_citations": {"row_type": "category", "publication_date": "datetime64[s]",
+                                "year": "Int64", "value": "float64", "group": "category"},
+    "shed_2024_and_bills_followup": {"survey_year": "Int64", "value_pct": "float64",
+                                     "measure": "category", "source_kind": "category"},
+    "bls_oews_wages": {"release": "category", "tot_emp": "Int64", "a_median": "float64",
+                       "a_pct90": "float64", "annual_only": "boolean", "soc_code": "str"},
+    "pay_law_context": {"effective_date": "datetime64[s]", "as_of_date": "datetime64[s]",
+                        "value": "float64", "law_type": "category"},
+    "offer_rescission_evidence": {"study": "category", "figure": "float64", "doi": "str"},
+    "publications": {"id": "str", "outlet_kind": "category", "kind": "category"},
+    "canonical_citations": {"row": "Int64", "refs": "Int64", "withheld": "boolean",
+                            "kind": "category"},
+}
+
+
+@pytest.mark.parametrize("name", list(NEW_DTYPES))
+def test_new_tables_load_with_their_dtypes(name: str) -> None:
+    frame = data.load(name)
+    for column, dtype in NEW_DTYPES[name].items():
+        assert str(frame[column].dtype) == dtype, (name, column, frame[column].dtype)
+    assert frame.attrs["citation"] == data.cite(name)
+
+
+def test_new_tables_hold_the_values_the_brief_printed() -> None:
+    oews = data.load("bls_oews_wages").set_index(["release", "area_code", "soc_code"])
+    assert oews.loc[("May 2025", "99", "11-2021"), "a_pct90"] == 293610  # uncapped in 2025
+    assert pd.isna(oews.loc[("May 2024", "99", "11-2021"), "a_pct90"])  # BLS printed '#'
+    law = data.load("pay_law_context")
+    colorado = law[(law["jurisdiction"] == "Colorado")]
+    assert colorado["effective_date"].iloc[0] == pd.Timestamp("2021-01-01")
+    pew = data.load("pew_canonical_citations")
+    grip = pew[(pew["row_type"] == "citation") & pew["publication"].str.startswith("The Enduring")]
+    assert grip["publication_date"].iloc[0] == pd.Timestamp("2023-03-01")
 
 
 def test_load_census_a7() -> None:
@@ -61,10 +100,51 @@ def test_empty_cells_are_missing_not_zero() -> None:
 
 def test_cite_is_the_source_line() -> None:
     assert data.cite(CENSUS) == (
-        "Source: U.S. Census Bureau, Income in the United States: 2023 (P60-282), Table A-7."
+        "Source: U.S. Census Bureau, Income in the United States: 2023 (Current Population "
+        "Reports P60-282, September 2024), Table A-7."
     )
     for name in data.names():
         assert data.cite(name).startswith("Source: ")
+
+
+def test_cite_with_rows_names_only_the_publications_shown() -> None:
+    points = data.load("pew_hourly_ratio_points")
+    line = data.cite("pew_hourly_ratio_points", points[points["edition"] == "2023-03"])
+    assert "The enduring grip of the gender pay gap (March 1, 2023)" in line
+    assert "2013" not in line and "2019" not in line  # never join editions, not even in a caption
+    assert "2023 edition figures as reported by Axios (March 2, 2023)" in line
+    primary = points[(points["edition"] == "2021-05")]
+    assert data.cite("pew_hourly_ratio_points", primary) == (
+        "Source: Pew Research Center, Gender pay gap in U.S. held steady in 2020 (Fact Tank, "
+        "May 25, 2021).")
+    undated = points[points["edition"] == "2015-04"]  # data_year is missing (NA) in these rows
+    assert data.cite("pew_hourly_ratio_points", undated) == (
+        "Source: Pew Research Center, On Equal Pay Day, key facts about the gender pay gap "
+        "(Fact Tank, April 14, 2015).")
+    shed = data.load("shed_400_headline")
+    line = data.cite("shed_400_headline", shed[shed["survey_year"] == 2018])
+    assert line == ("Source: Board of Governors of the Federal Reserve System, Report on the "
+                    "economic well-being of U.S. households in 2018 (May 2019).")
+    derived = data.cite("shed_400_headline", shed[shed["flag"] == "derived"])
+    assert "not Fed figures" in derived and "Washington Examiner" not in derived
+    evidence = data.load("negotiation_evidence")
+    line = data.cite("negotiation_evidence", evidence[evidence["study"] == "leibbrandt_list_2015"])
+    assert line.startswith("Source: Leibbrandt & List (2015), Management Science 61(9), 2016-2024")
+    assert "as reported by blog.dciconsult.com" in line
+
+
+def test_references_are_full_entries_with_the_publishers_address() -> None:
+    refs = data.references(CENSUS)
+    assert refs == [
+        "Guzman, G., & Kollar, M. (2024, September). *Income in the United States: 2023* "
+        "(Current Population Reports P60-282). U.S. Census Bureau. "
+        "https://www.census.gov/library/publications/2024/demo/p60-282.html"]
+    offer = data.references("offer_rescission_evidence")
+    assert offer[0].startswith("Hart, E., Bear, J. B., & Ren, Z. (2024, March). But what if I "
+                               "lose the offer?")
+    assert offer[0].endswith("https://doi.org/10.1016/j.obhdp.2024.104319")
+    pubs = data.publications()
+    assert pubs["strain-2019-400"]["outlet_kind"] == "N"
 
 
 def test_describe_returns_a_copy() -> None:

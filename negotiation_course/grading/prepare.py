@@ -33,7 +33,11 @@ def submissions(course_dir: Path, names: list[str]) -> list[tuple[str, str]]:
 
 
 def assignments(course_dir: Path) -> list[str]:
-    return source_assignments(course_dir)
+    """Assignments to grade: every one in source/ but the reference list (nothing to submit)."""
+    from negotiation_course.course import load
+
+    model = load(course_dir)
+    return [a for a in source_assignments(course_dir) if model.role_of(a) != "reference"]
 
 
 def _graded_sources(course_dir: Path, assignment: str) -> dict[tuple[str, str], str]:

@@ -1,7 +1,8 @@
 """Write the student bundle: what a learner image or public student repository holds.
 
 The course repository is the instructors' (``source/`` has solutions and hidden tests), so
-learners get a separate folder built from ``release/``: the lesson notebooks, ``data/``, the
+learners get a separate folder built from ``release/``: the lesson notebooks, the learner
+edition of ``data/`` (:mod:`.learner_data`), the
 learner modules of the course package
 (checks, data, plots, the hours table, paths, calculators; no instructor, grading,
 research or demo code), a learner README, the learner's own ``requirements.txt``
@@ -20,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from ..paths import COURSE_ROOT, PACKAGE_DIR, build_dir, data_dir, release_dir
+from . import learner_data
 
 #: Templates of the bundle (README, Jupyter config), kept in the repository.
 TEMPLATES = COURSE_ROOT / "student"
@@ -119,8 +121,8 @@ def build(dest: Path | None = None, root: Path = COURSE_ROOT,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(item, target)
     data = data_dir() if root == COURSE_ROOT else root / "data"
-    if data.is_dir():
-        _copy_tree(data, dest / "data")
+    if data.is_dir():  # the learner edition: no copy host of kind X, no instructors' tables
+        learner_data.write(dest / "data", data)
     shutil.rmtree(dest / "negotiation_course", ignore_errors=True)
     copy_learner_package(dest / "negotiation_course")
     shutil.rmtree(dest / CONFIG_DIR_NAME, ignore_errors=True)

@@ -16,13 +16,15 @@ from ..paths import source_dir
 #: The opening of every activity block (docs/authoring.md).
 ACTIVITY_RE = re.compile(r"Activity \((\d+) minutes?\):\s*([A-Z][a-z]+)")
 _TAG_RE = re.compile(r"<[^>]+>")
+#: A lesson's generated reference list (instructor/references.py): a list, not reading.
+_REFERENCES_RE = re.compile(r"<!-- references: begin.*?<!-- references: end -->", re.S)
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,%$/-]*")
 
 
 def lesson_words(markdown: str) -> int:
-    """Words a learner reads in a Markdown cell (tags and link targets left out)."""
-    text = _LINK_RE.sub(r"\1", _TAG_RE.sub(" ", markdown))
+    """Words a learner reads in a Markdown cell (tags, link targets, reference lists left out)."""
+    text = _LINK_RE.sub(r"\1", _TAG_RE.sub(" ", _REFERENCES_RE.sub(" ", markdown)))
     return len(_WORD_RE.findall(text))
 
 

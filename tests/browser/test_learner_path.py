@@ -149,6 +149,8 @@ def test_learner_sees_no_instructor_ui(server: Server, page: Page, outside: list
                              ".textContent).disabledExtensions")
     assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:menu",
             "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"} <= set(disabled)
+    # the toolbar is drawn after the menu bar: wait for the button, then count it
+    validate_button(page).first.wait_for(timeout=30_000)
     assert validate_button(page).count() == 1
     assert server.status("/formgrader") == 404
     page.screenshot(path=ARTIFACTS / "learner-view.png")
