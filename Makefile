@@ -4,8 +4,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
-VENV := .venv
+# The interpreter the venv is made from: the distribution's python3 where there is one, since
+# every user (learners, the grader, the hub) can run it; pyenv's or conda's inside a home folder
+# cannot. VENV may be anywhere, e.g. make venv VENV=/opt/negotiation-course/venv.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COURSE_DIR ?= $(CURDIR)
@@ -13,19 +16,18 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv sysdeps demo test test-fast lint release lessons-from-source lab instructor-lab grade feedback certificates \
-        reproduce student-bundle lock clean
+        provider-packet reproduce student-bundle lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-venv: $(STAMP) ## Create or refresh .venv from the pinned requirements
+venv: $(STAMP) ## Create or refresh VENV (default .venv) from the hashed lock requirements.txt
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Python 3.11 or newer is needed (nbgrader 0.9.6 requires it); found %d.%d. Set PYTHON=/path/to/python3.11." % v[:2])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+$(STAMP): requirements.txt pyproject.toml scripts/new_venv.py
+	@PYTHON="$(PYTHON)" bash scripts/sysdeps.sh venv
+	@$(PYTHON) scripts/new_venv.py $(VENV)
+	umask 022; $(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	umask 022; $(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 sysdeps: ## Install the system packages grading, tests and the browser check need (apt; root)
@@ -62,17 +64,17 @@ feedback: venv ## Write feedback HTML for every graded submission in COURSE_DIR
 certificates: venv sysdeps ## Issue certificates to complete learners in COURSE_DIR (conversations.csv)
 	$(BIN)/python -m negotiation_course.grading.certificates --course-dir "$(COURSE_DIR)"
 
+provider-packet: venv ## Write build/provider/: reviewer/ (no answer key) and instructor/ (with it)
+	$(BIN)/python -m negotiation_course.instructor.provider --course-dir "$(COURSE_DIR)"
+
 reproduce: venv ## Rerun every analysis in notebooks/ and write build/reproduce/report.md
 	$(BIN)/python -m negotiation_course.research.reproduce
 
 student-bundle: venv ## Write build/student/: what learners get (no source/, no solutions)
 	$(BIN)/python -m negotiation_course.instructor.bundle
 
-lock: ## Re-resolve requirements.txt from requirements.in (needs the network)
-	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet -r requirements.in
-	(echo "# Full pinned lock of requirements.in, resolved on Python 3.11. Regenerate with 'make lock'."; \
-	 build/lock-venv/bin/pip freeze --exclude-editable) > requirements.txt
+lock: $(STAMP) ## Recompile every hashed lock and environment.yml from pyproject.toml (network)
+	$(BIN)/python scripts/locks.py compile $(LOCK_FLAGS)
 
 clean: ## Remove generated work (build/, caches); keeps .venv and the gradebook
 	rm -rf build .pytest_cache .ruff_cache

@@ -91,11 +91,16 @@ def test_bundle_jupyter_config_is_learner_only(student: Path) -> None:
 
 
 def test_learner_pins_agree_with_the_course_lock(student: Path) -> None:
-    lock = (COURSE_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    pins = [line for line in (student / "requirements.txt").read_text().splitlines()
-            if line and not line.startswith("#")]
-    assert len(pins) == len(bundle.LEARNER_PACKAGES)
-    assert set(pins) <= set(lock)
+    shipped = student / "requirements.txt"
+    pins = bundle.learner_pins(shipped)
+    assert pins == bundle.learner_pins(bundle.LEARNER_LOCK)  # every package of the learner lock
+    full = set(bundle.learner_pins(COURSE_ROOT / "requirements.txt"))
+    assert set(pins) <= full  # the same versions as the course's own environment
+    assert not {"pytest", "ruff", "playwright"} & {p.split("==")[0].lower() for p in pins}
+    entries = [line for line in shipped.read_text(encoding="utf-8").splitlines()
+               if re.match(r"[A-Za-z0-9]", line)]
+    assert len(entries) == len(pins)
+    assert all(line.endswith(" \\") for line in entries), "every pin carries its hashes"
     assert "-r requirements.txt" in (student / "environment.yml").read_text()
 
 

@@ -42,19 +42,31 @@ def test_certificate_shows_the_configured_fields(tmp_path):
     for expected in ("Certificate of Completion", "Chloé Jovanović", "CSNS-2026-0042",
                      "Certified Salary Negotiation Specialist", "home study", "2026-03-20",
                      "6.75 NBCC clock hours", "Provider: Example Career Institute",
-                     "Provider number: 7123", "approved by NBCC", "Sam Rivera"):
+                     "Provider number: 7123", "approved by NBCC", "Sam Rivera",
+                     "The course title is the provider's title for this course. It is not a "
+                     "certification, licence or credential; NBCC does not award or endorse it."):
         assert expected in text, expected
 
 
-def test_unset_provider_number_is_a_blank_line_and_no_nbcc_statement(tmp_path):
+@pytest.mark.parametrize("number, statement", [
+    ("", ""), ("7123", ""),
+    ("", "Example Career Institute has been approved by NBCC as an Approved Continuing "
+         "Education Provider."),
+])
+def test_without_a_configured_approval_nbcc_is_never_named(tmp_path, number, statement):
+    """Number and statement both, or no NBCC at all: no statement, no 'NBCC clock hours'."""
     pdf = tmp_path / "c.pdf"
     render(pdf, certificate_id="CSNS-2026-0001", learner_name="Ada Lovelace",
-           course_title="Course", delivery_format="home study", completed_on=date(2026, 3, 20),
-           clock_hours=7, provider_name="", provider_number="", nbcc_statement="",
-           instructor="Sam Rivera")
-    text = pdf_text(pdf)
-    assert "Provider number: ____" in text
-    assert "NBCC clock hours" in text and "approved" not in text.lower()
+           course_title="Certified Salary Negotiation Specialist", delivery_format="home study",
+           completed_on=date(2026, 3, 20), clock_hours=7, provider_name="",
+           provider_number=number, nbcc_statement=statement, instructor="Sam Rivera")
+    raw = pdf_text(pdf)
+    text = " ".join(raw.split())
+    assert "NBCC" not in text and "approved" not in text.lower()
+    assert "Certificate of Completion" in text and "7 clock hours" in text
+    assert ("Certified Salary Negotiation Specialist The course title is the provider's title "
+            "for this course. It is not a certification, licence or credential.") in text
+    assert ("Provider number: ____" in raw) == (not number)
 
 
 def _rows(learner, lesson="graded", score=12.0, evaluation="graded"):
@@ -112,9 +124,30 @@ def test_issue_once_per_learner_with_register(tmp_path):
     assert len(register) == 2  # header + one certificate
     expected_hours = hours.clock_hours(clock_hours.compute(course), conversation=True)
     text = pdf_text(course / "certificates" / first.issued[0]["file"])
-    assert f"{expected_hours:g} NBCC clock hours" in text
+    assert f"{expected_hours:g} clock hours" in text and "NBCC" not in text
     assert "b,assessment: 3/14 is below the pass mark" in (
         course / "certificates" / "missing.csv").read_text()
+
+
+def test_issue_reads_the_provider_facts_of_course_toml(tmp_path):
+    """The course's [provider] table (through the course model) reaches the certificate."""
+    course = tmp_path / "course"
+    shutil.copytree(COURSE_ROOT / "source", course / "source")
+    toml = (COURSE_ROOT / "course.toml").read_text(encoding="utf-8")
+    for key, value in (("name", "Example Career Institute"), ("nbcc_provider_number", "7123"),
+                       ("nbcc_approval_statement", "Example Career Institute has been "
+                        "approved by NBCC as an Approved Continuing Education Provider.")):
+        toml = toml.replace(f'\n{key} = ""', f'\n{key} = "{value}"', 1)
+    toml = toml.replace('[provider.instructor]\nname = ""',
+                        '[provider.instructor]\nname = "Sam Rivera"')
+    (course / "course.toml").write_text(toml, encoding="utf-8")
+    (course / "conversations.csv").write_text("learner,date,instructor\na,2026-03-10,Kim\n")
+    report = issue(course, _rows("a"), {"a": "Ada Lovelace"}, today=date(2026, 4, 1))
+    text = " ".join(pdf_text(course / "certificates" / report.issued[0]["file"]).split())
+    for expected in ("Provider: Example Career Institute", "Provider number: 7123",
+                     "approved by NBCC", "NBCC clock hours", "Sam Rivera, instructor",
+                     "NBCC does not award or endorse it"):
+        assert expected in text, expected
 
 
 # --- names in every script, and names that are the learner's own ------------------------

@@ -28,6 +28,9 @@ def test_demo_runs_the_instructors_whole_job(tmp_path):
                                             "Section"]
     assert len(list((course / "feedback").glob("*/*/*.html"))) >= 10
     assert (course / "evaluation.csv").exists()
+    report = (course / "time_report.md").read_text(encoding="utf-8")
+    assert "GENERATED answers (not pilot evidence)" in report
+    assert "| Welcome: how this course works |" in report  # declared beside reported
     register = (course / "certificates" / "register.csv").read_text().splitlines()
     assert len(register) >= 2  # header and at least one complete learner
     assert len(list((course / "certificates").glob("CSNS-*.pdf"))) == len(register) - 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from negotiation_course import evaluation
 from negotiation_course.instructor import evaluation_export
 
-from .conftest import read_nb, release_path, source_path
+from .conftest import ROOT, read_nb, release_path, source_path
 from .support.course_model import OBJECTIVES
 
 SOURCE = source_path("evaluation")
@@ -178,3 +179,75 @@ def test_command_line_writes_the_csv(tmp_path):
                           capture_output=True, text=True, check=True)
     assert "1 evaluations written" in proc.stdout and "1 complete" in proc.stdout
     assert out.read_text(encoding="utf-8").count("\n") == 2
+
+
+# --- time per part: the pilot evidence ----------------------------------------------------
+
+MINUTES = [f for f in evaluation.FIELDS if f.kind == "minutes"]
+
+
+def test_the_form_asks_the_time_of_every_counted_part_by_its_title():
+    from negotiation_course import hours
+    from negotiation_course.course import load
+
+    model = load()
+    assert [f.assignment for f in MINUTES] == hours.counted_assignments()
+    text = "\n".join(c.source for c in read_nb(SOURCE).cells if c.cell_type == "markdown")
+    for f in MINUTES:
+        assert f"| `{f.name}` | {model.title_of(f.assignment)} |" in text, f.name
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("0", "between 0 and 600 minutes"), ("601", "between 0 and 600 minutes"),
+    ('"an hour"', "should be a number"), ("-5", "between 0 and 600 minutes"),
+])
+def test_implausible_minutes_are_blank_with_a_reason(tmp_path, value, problem):
+    name = MINUTES[1].name
+    nb = _answer(read_nb(SOURCE), {**FULL, name: value})
+    _submit(tmp_path, "x", nbformat.writes(nb))
+    (row,) = evaluation_export.export(tmp_path, tmp_path / "e.csv")
+    assert row[name] is None and problem in row["problems"]
+    assert row["status"] == "complete"  # time answers are optional
+
+
+def test_time_report_sets_reported_beside_declared_minutes(tmp_path):
+    from negotiation_course import hours
+    from negotiation_course.instructor import clock_hours, time_report
+
+    declared = {r.assignment: r.minutes for r in clock_hours.compute()}
+    welcome, lesson1 = MINUTES[0], MINUTES[1]
+    reports = {"a": (20, 60), "b": (25, 200), "c": (30, 240), "d": ("...", 250)}
+    for student, (w, l1) in reports.items():
+        nb = _answer(read_nb(SOURCE), {**FULL, welcome.name: str(w), lesson1.name: str(l1),
+                                       "hours_spent": "5"})
+        _submit(tmp_path, student, nbformat.writes(nb))
+    _submit(tmp_path, "broken", b"{not json")
+    shutil.copytree(ROOT / "source", tmp_path / "source")
+    out = tmp_path / "report"
+    lines = {x.assignment: x for x in time_report.write(tmp_path, out)}
+    w = lines[welcome.assignment]
+    assert (w.responses, w.median, w.minimum, w.maximum) == (3, 25, 20, 30)
+    assert w.declared_minutes == declared[welcome.assignment]
+    l1 = lines[lesson1.assignment]
+    assert (l1.responses, l1.median) == (4, 220)
+    assert l1.median_to_declared == round(220 / declared[lesson1.assignment], 2)
+    assert l1.review == (abs(l1.median_to_declared - 1) > time_report.REVIEW_BEYOND)
+    whole = lines[""]
+    assert (whole.responses, whole.median) == (4, 300)
+    assert whole.declared_minutes == hours.total_minutes(clock_hours.compute())
+    text = (out / "time_report.md").read_text(encoding="utf-8")
+    assert "Evaluations read: 4." in text  # the broken notebook is not an answer
+    assert f"| {l1.part} | {l1.declared_minutes:g} | 4 | 220 |" in text
+    with (out / "time_report.csv").open(encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert [r["assignment"] for r in table][-1] == "" and table[1]["responses"] == "4"
+
+
+def test_time_report_without_evaluations_says_so(tmp_path):
+    from negotiation_course.instructor import time_report
+
+    shutil.copytree(ROOT / "source", tmp_path / "source")
+    report = time_report.write(tmp_path, tmp_path / "out")
+    assert all(x.responses == 0 and x.median is None for x in report)
+    assert "No evaluations have been submitted yet" in (
+        tmp_path / "out" / "time_report.md").read_text(encoding="utf-8")

@@ -231,6 +231,39 @@ def test_corrupt_cached_file_is_removed_then_refetched(cache: Path, served,
     assert len(served.calls) == 1
 
 
+def test_pooch_downloads_and_unzips(cache: Path, served, synthetic_zip, monkeypatch) -> None:
+    import pooch
+
+    calls: list[str] = []
+    real_http, real_unzip = pooch.HTTPDownloader.__call__, pooch.Unzip.__call__
+
+    def http(self, url, output_file, *args, **kwargs):
+        calls.append("HTTPDownloader")
+        return real_http(self, url, output_file, *args, **kwargs)
+
+    def unzip(self, fname, action, *args, **kwargs):
+        calls.append(f"Unzip {action} {self.members}")
+        return real_unzip(self, fname, action, *args, **kwargs)
+
+    monkeypatch.setattr(pooch.HTTPDownloader, "__call__", http)
+    monkeypatch.setattr(pooch.Unzip, "__call__", unzip)
+    _serve(served, synthetic_zip)
+    assert fetch.fetch() == cache / "shed_2018" / "public2018.csv"
+    fetch.fetch()
+    assert calls == ["HTTPDownloader", "Unzip download ['public2018.csv']",
+                     "Unzip fetch ['public2018.csv']"]
+
+
+def test_an_extraction_cut_short_is_redone(cache: Path, served, synthetic_zip) -> None:
+    _serve(served, synthetic_zip)
+    member = fetch.fetch()
+    whole = member.read_bytes()
+    member.write_bytes(whole[:5000])  # e.g. the process was killed while unzipping
+    assert fetch.fetch() == member
+    assert member.read_bytes() == whole
+    assert len(served.calls) == 1
+
+
 def test_download_goes_to_a_temp_file_renamed_only_when_complete_and_valid(
         cache: Path, served, synthetic_zip, monkeypatch) -> None:
     events: list[tuple] = []

@@ -15,16 +15,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from negotiation_course import hours
 from negotiation_course.course import load
 from negotiation_course.instructor import clock_hours, lessons
 from negotiation_course.paths import assignments
 
 NAMES = lessons.names()
 COURSE = load()
-#: "**Estimated time:** about 160 minutes: about 49 minutes of reading and 111 minutes of
-#: activities." (the split is optional)
+#: "**Estimated time:** about 80 minutes: about 28 minutes of reading and 51 minutes of
+#: activities, plus 5 assigned readings not counted yet" (the split is optional; the readings
+#: part is there exactly when a reading's word count is not recorded yet)
 STATED = re.compile(r"\*\*Estimated time:\*\* about (\d+) minutes"
-                    r"(?:: about (\d+) minutes of reading and (\d+) minutes of activities)?")
+                    r"(?:: about (\d+) minutes of reading and (\d+) minutes of activities)?"
+                    r"(?:,\s+plus (\d+)\s+assigned\s+readings?\s+not\s+counted\s+yet)?")
+ROWS = {r.assignment: r for r in clock_hours.compute()}
 
 
 def test_every_assignment_has_one_markdown_source():
@@ -113,18 +117,35 @@ def _opening(name: str) -> str:
     return text.split("```{code-cell}", 1)[0]
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES
-                                  if COURSE.role_of(n) not in ("evaluation", "reference")])
+def _expected_line(row) -> str:
+    line = (f"**Estimated time:** about {hours.about(row.minutes)} minutes: about "
+            f"{hours.whole(row.reading_minutes + row.external_minutes)} minutes of reading and "
+            f"{row.activity_minutes} minutes of activities")
+    if row.unmeasured_readings:
+        n = row.unmeasured_readings
+        line += f", plus {n} assigned reading{'s' if n > 1 else ''} not counted yet"
+    return line
+
+
+@pytest.mark.parametrize("name", hours.counted_assignments())
 def test_stated_time_is_the_computed_time(name):
-    """One rule for every counted assignment: the total rounded to 5 minutes; parts exact."""
-    row = clock_hours.notebook_row(lessons.master_path(name))
+    """One rule for every counted assignment: the total to 5 minutes; parts exact."""
+    row = ROWS[name]
     stated = STATED.search(_opening(name))
-    assert stated, f"{name}: the opening needs '**Estimated time:** about N minutes'"
-    total = row.reading_minutes + row.activity_minutes
-    assert int(stated.group(1)) == 5 * round(total / 5), (name, total)
+    hint = f"{name}: the opening should say (the split is optional): {_expected_line(row)}"
+    assert stated, hint
+    assert int(stated.group(1)) == hours.about(row.minutes), hint
     if stated.group(2):
-        assert int(stated.group(2)) == round(row.reading_minutes)
-        assert int(stated.group(3)) == row.activity_minutes
+        assert int(stated.group(2)) == hours.whole(row.reading_minutes + row.external_minutes), hint
+        assert int(stated.group(3)) == row.activity_minutes, hint
+    unmeasured = int(stated.group(4)) if stated.group(4) else 0
+    assert unmeasured == row.unmeasured_readings, hint
+
+
+def test_uncounted_assignments_say_so():
+    for name in COURSE.names():
+        if name not in ROWS and COURSE.role_of(name) == "evaluation":
+            assert "not counted in your clock hours" in _opening(name), name
 
 
 @pytest.mark.parametrize("name", COURSE.names("lesson"))
@@ -138,3 +159,54 @@ def test_the_welcome_lists_every_content_objective_in_the_course_models_words():
     listed = re.findall(r"^\d+\. (.+) \((O\d+)\)$", opening, re.M)
     assert [k for _, k in listed] == COURSE.content_objectives()
     assert all(text == COURSE.objectives[k].text for text, k in listed)
+
+
+WELCOME_PART = re.compile(r"^- \*\*(?P<label>[^*]+)\*\*[^:\n]*: (?:about )?"
+                          r"(?P<minutes>\d+) minutes(?:,\s+plus (?P<readings>\d+)\s+"
+                          r"assigned\s+readings?\s+not\s+counted\s+yet)?", re.M)
+
+
+def _welcome_parts() -> dict[str, tuple[int, int]]:
+    text = lessons.lesson_path("lesson-00-welcome").read_text(encoding="utf-8")
+    return {m["label"]: (int(m["minutes"]), int(m["readings"] or 0))
+            for m in WELCOME_PART.finditer(text)}
+
+
+def test_the_welcome_states_each_parts_time_in_prose():
+    """Each counted part's line: its time as the lesson states it, its uncounted readings."""
+    parts = _welcome_parts()
+    for name in hours.counted_assignments():
+        title = COURSE.title_of(name)
+        labels = [k for k in parts if title == k or title.startswith(k + ":")]
+        assert len(labels) == 1, f"the welcome needs one line '- **{title}**: about N minutes'"
+        row = ROWS[name]
+        assert parts[labels[0]] == (hours.about(row.minutes), row.unmeasured_readings), (
+            name, parts[labels[0]], hours.about(row.minutes), row.unmeasured_readings)
+    assert parts["Conversation with your instructor"] == (hours.CONVERSATION_MINUTES, 0)
+
+
+def test_the_welcome_states_the_total_and_the_rule_in_prose():
+    text = " ".join(lessons.lesson_path("lesson-00-welcome").read_text(encoding="utf-8").split())
+    total = re.findall(r"counts for \*\*([\d.]+) clock hours\*\*", text)
+    assert [float(t) for t in total] == [hours.clock_hours(list(ROWS.values()))]
+    assert f"{hours.WORDS_PER_HOUR:,} words per hour" in text
+    assert hours.CONVERSATION_MINUTES == 30 and "half-hour conversation" in text
+    unmeasured = sum(r.unmeasured_readings for r in ROWS.values())
+    assert ('"not counted yet"' in text) == bool(unmeasured)
+
+
+def test_the_welcome_prose_rule_can_fail(tmp_path):
+    """The prose check reads the numbers: a stale minute count or total is caught."""
+    text = lessons.lesson_path("lesson-00-welcome").read_text(encoding="utf-8")
+    stale = re.sub(r"(\*\*Final assessment\*\*: about )(\d+)",
+                   lambda m: m.group(1) + str(int(m.group(2)) + 5), text)
+    assert stale != text
+    parts = {m["label"]: int(m["minutes"]) for m in WELCOME_PART.finditer(stale)}
+    assert parts["Final assessment"] != hours.about(ROWS["assessment"].minutes)
+
+
+def test_lesson_text_never_names_the_approving_body():
+    """NBCC is named only by the configured provider facts (negotiation_course.welcome)."""
+    for name in NAMES:
+        text = lessons.lesson_path(name).read_text(encoding="utf-8")
+        assert "NBCC" not in text and "National Board for Certified" not in text, name

@@ -203,10 +203,23 @@ def fill(source_nb: NotebookNode, release_nb: NotebookNode, kind: str, rng: rand
 
 
 def _fill_form(source: str, rng: random.Random) -> str:
-    """Evaluation-style cells: ``rating_x = ...`` gets 3-5, hours a number, text a comment."""
+    """Evaluation-style cells: ``rating_x = ...`` gets 3-5, hours a number, text a comment.
+
+    ``minutes_<part> = ...`` gets the part's declared minutes times 0.7 to 1.8, to the
+    nearest 5: generated demo answers, never pilot evidence.
+    """
+    from ..evaluation import declared_minutes
+
+    declared = declared_minutes()
+
     def number(m: re.Match) -> str:
         name = m.group(1)
-        value = rng.randint(3, 5) if name.startswith("rating") else round(rng.uniform(4, 9), 1)
+        if name.startswith("rating"):
+            value = rng.randint(3, 5)
+        elif name in declared:
+            value = max(5, 5 * round(declared[name] * rng.uniform(0.7, 1.8) / 5))
+        else:
+            value = round(rng.uniform(4, 9), 1)
         return f"{name} = {value}"
     source = re.sub(r"^([A-Za-z_]\w*) = \.\.\.", number, source, flags=re.M)
     comment = r'\1 = """Clear lessons; more practice data, please."""'

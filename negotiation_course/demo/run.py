@@ -4,7 +4,8 @@ Steps: regenerate the release in the demo course directory (real ``nbgrader
 generate_assignment``), write a sample cohort (with a conversations CSV so that some
 learners complete), grade it in parallel in the sandbox, grade the reflections with a
 clearly labelled DEMO STAND-IN for the human grader, write feedback, export grades (plus a
-Canvas-style CSV), export the course evaluations, issue certificates, and print a summary
+Canvas-style CSV), export the course evaluations, compare declared with reported minutes
+(``time_report.md``), issue certificates, and print a summary
 (also in ``build/demo/summary.md``).
 
 Exit code: hostile learners flagged ``error`` are EXPECTED (the cohort contains them on
@@ -149,6 +150,14 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
         else:
             out = evaluation.export(course_dir, course_dir / "evaluation.csv")
             s.note(f"{len(out)} evaluation rows in {course_dir / 'evaluation.csv'}")
+    with Step(summary, failures, "time report: declared against reported minutes") as s:
+        from ..instructor import time_report
+
+        report = time_report.write(course_dir, course_dir,
+                                   label="the demo cohort's GENERATED answers (not pilot "
+                                         "evidence)")
+        s.note(f"{len(report) - 1} parts compared in {course_dir / 'time_report.md'} "
+               "(generated answers: shows the report, not the course's real timing)")
     report = None
     with Step(summary, failures, "issue certificates"):
         from ..grading.certificates import issue, learner_names
@@ -206,7 +215,7 @@ def _finish(course_dir: Path, summary: list[str], failures: list[str], started: 
                   f"{len(report.issued)} issued now, {len(report.kept)} issued before "
                   f"(register: `certificates/register.csv`).", ""]
         lines += [f"- {e['certificate_id']}: {md(e['name'])} ({md(e['learner'])}), "
-                  f"{e['clock_hours']} NBCC clock hours" for e in report.issued + report.kept]
+                  f"{e['clock_hours']} clock hours" for e in report.issued + report.kept]
         if report.not_required:
             lines += ["", "Planned assignments not in source/ yet (not required this run): "
                       + ", ".join(report.not_required)]

@@ -11,8 +11,11 @@ has a certificate keeps its id (re-running never issues a duplicate). Everyone e
 line in ``certificates/missing.csv``.
 
 Provider name and number, the NBCC approval statement and the instructor come from
-``course.toml`` [certificate]; an unset provider field prints as a blank line to fill in by
-hand, and the NBCC statement appears only when configured. Clock hours are computed from the
+``course.toml`` [provider] (:attr:`negotiation_course.course.Course.provider`); an unset
+provider field prints as a blank line to fill in by hand. NBCC is named (the approval
+statement, "NBCC clock hours") only when both the provider number and the statement are
+configured, and the certificate says that the course title is the provider's, not a
+credential. Clock hours are computed from the
 course's notebooks (:mod:`negotiation_course.hours`), including the conversation.
 
 Names are the learners' own: one with control or reordering characters is not printed (a
@@ -195,6 +198,10 @@ def render(path: Path, *, certificate_id: str, learner_name: str, course_title: 
     text cannot be printed with the installed fonts."""
     from fpdf import FPDF
 
+    from negotiation_course.welcome import title_disclaimer
+
+    nbcc = bool(provider_number and nbcc_statement)
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_page()
@@ -220,13 +227,17 @@ def render(path: Path, *, certificate_id: str, learner_name: str, course_title: 
     line("This certifies that", 13)
     line(learner_name, 24, "B", 6)
     line("has completed the continuing-education course", 13)
-    line(course_title, 18, "B", 6)
+    line(course_title, 18, "B", 2)
+    pdf.set_font(family, "", 9)
+    pdf.set_x(30)
+    pdf.multi_cell(237, 4.5, title_disclaimer(nbcc), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
     line(f"Delivery format: {delivery_format}    Completion date: {completed_on.isoformat()}",
          12)
-    line(f"{clock_hours:g} NBCC clock hours", 14, "B", 6)
+    line(f"{clock_hours:g} {'NBCC ' if nbcc else ''}clock hours", 14, "B", 6)
     line(f"Provider: {provider_name or BLANK}", 12)
     line(f"Provider number: {provider_number or BLANK}", 12)
-    if nbcc_statement:
+    if nbcc:
         pdf.set_font(family, "", 10)
         pdf.set_x(30)
         pdf.multi_cell(237, 5, nbcc_statement, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -288,7 +299,7 @@ def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
     from negotiation_course.instructor import clock_hours as hours_table
 
     model = load(course_dir)
-    cert = model.section("certificate")
+    provider = model.provider
     course = model.section("course")
     pass_mark = model.pass_mark
     out_dir = course_dir / "certificates"
@@ -311,7 +322,7 @@ def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
             report.incomplete.append(state)
             missing_rows.append({"learner": learner, "missing": "; ".join(state.missing)})
             continue
-        instructor = cert.get("instructor_name", "") or state.instructor
+        instructor = provider.instructor.name or state.instructor
         try:  # before an id is assigned: a certificate that cannot print is not issued
             fonts.faces_for(certificate_texts(learner, state.name, instructor=instructor))
         except fonts.FontCoverageError as exc:
@@ -338,9 +349,9 @@ def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
                    delivery_format=course.get("delivery_format", "home study"),
                    completed_on=date.fromisoformat(entry["completion_date"]),
                    clock_hours=float(entry["clock_hours"]),
-                   provider_name=cert.get("provider_name", ""),
-                   provider_number=cert.get("provider_number", ""),
-                   nbcc_statement=cert.get("nbcc_statement", ""),
+                   provider_name=provider.name,
+                   provider_number=provider.nbcc_provider_number,
+                   nbcc_statement=provider.nbcc_approval_statement,
                    instructor=instructor, learner=learner)
     _write_rows(register_path, REGISTER_COLUMNS, register)
     _write_rows(out_dir / "missing.csv", ["learner", "missing"], missing_rows)

@@ -120,10 +120,15 @@ def row_for(student: str, path: Path, course_dir: Path) -> dict[str, Any]:
     return row
 
 
+def collect(course_dir: Path) -> list[dict[str, Any]]:
+    """Every learner's evaluation answers (one row each), read without running anything."""
+    course_dir = Path(course_dir).resolve()
+    return [row_for(s, p, course_dir) for s, p in submissions(course_dir).items()]
+
+
 def export(course_dir: Path, out_csv: Path, *, anonymous: bool = False) -> list[dict[str, Any]]:
     """Write every learner's evaluation answers to ``out_csv``; return the rows."""
-    course_dir = Path(course_dir).resolve()
-    rows = [row_for(s, p, course_dir) for s, p in submissions(course_dir).items()]
+    rows = collect(course_dir)
     columns = COLUMNS
     if anonymous:  # for sharing beyond the provider: no ids, no paths, no order by name
         columns = [c for c in COLUMNS if c not in ("student", "file", "timestamp")]

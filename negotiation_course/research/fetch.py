@@ -3,17 +3,18 @@
 The course's lessons use only the curated published figures in ``data/``. Researchers who want
 to recompute a figure from microdata use this module: :data:`REGISTRY` lists official files
 (name, address, member to extract, encoding, expected shape, validator), :func:`fetch`
-downloads one with ``requests`` through ``pooch`` into the cache folder
-(``$NEGOTIATION_COURSE_CACHE``, default ``~/.cache/negotiation-course``) and :func:`read` returns
-it as a DataFrame.
+downloads one with pooch (its HTTP downloader; its ``Unzip`` processor extracts the member)
+into the cache folder (``$NEGOTIATION_COURSE_CACHE``, default ``~/.cache/negotiation-course``)
+and :func:`read` returns it as a DataFrame.
 
 No official hash is published for these files, so a file is **validated by content**, not
 by a checksum: the archive must be a complete zip whose members pass their CRC checks, the
 member must decode in its encoding, and the table must have the expected number of rows, the
 expected columns and answer codes this module understands. The download goes to a temporary
 file in the cache folder and is checked there; pooch renames it into place only when it is
-complete and valid. A truncated or corrupt file raises a clear error and is never used; a
-cached file that fails the check is removed.
+complete and valid (a body shorter than its Content-Length is refused by urllib3 while it
+streams). A truncated or corrupt file raises a clear error and is never used or extracted; a
+cached file is checked again before use, and removed if it fails.
 
 The SHED 2018 file (Board of Governors of the Federal Reserve System, Survey of Household
 Economics and Decisionmaking, public-use data) answers "how would you pay a $400 emergency
@@ -24,10 +25,10 @@ come from :mod:`negotiation_course.research.synthetic_shed`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -204,57 +205,82 @@ def parse_archive(path: Path, spec: OfficialFile) -> pd.DataFrame:
 def _member_bytes(path: Path, spec: OfficialFile) -> bytes:
     if spec.member is None:
         return path.read_bytes()
+    with _open_zip(path) as archive:
+        return archive.read(_member_info(archive, path, spec))
+
+
+def _member_info(archive: zipfile.ZipFile, path: Path, spec: OfficialFile) -> zipfile.ZipInfo:
+    """The archive's entry for ``spec.member`` (any folder, any letter case); CRCs checked."""
+    broken = archive.testzip()
+    if broken is not None:
+        raise CorruptFileError(f"{path.name}: member {broken} fails its CRC check")
+    wanted = (spec.member or "").lower()
+    matches = [i for i in archive.infolist() if i.filename.rsplit("/", 1)[-1].lower() == wanted]
+    if not matches:
+        raise CorruptFileError(f"{path.name}: no member {spec.member} in the archive "
+                               f"(it holds: {', '.join(archive.namelist())})")
+    return matches[0]
+
+
+@contextlib.contextmanager
+def _open_zip(path: Path):
     try:
         with zipfile.ZipFile(path) as archive:
-            broken = archive.testzip()
-            if broken is not None:
-                raise CorruptFileError(f"{path.name}: member {broken} fails its CRC check")
-            wanted = spec.member.lower()
-            matches = [n for n in archive.namelist() if n.rsplit("/", 1)[-1].lower() == wanted]
-            if not matches:
-                raise CorruptFileError(
-                    f"{path.name}: no member {spec.member} in the archive "
-                    f"(it holds: {', '.join(archive.namelist())})"
-                )
-            return archive.read(matches[0])
+            yield archive
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
         raise CorruptFileError(
             f"{path.name}: not a complete zip archive ({exc}); the download is corrupt or cut off"
         ) from exc
 
 
-class _CheckedDownload:
-    """A pooch downloader: stream with requests, then check length and content.
+class _Checked:
+    """pooch's downloader and processor for one official file, with the content check.
 
-    pooch calls it with a temporary file in the cache folder and renames that file into
-    place only if this returns without an error; on error pooch deletes the temporary file.
+    :meth:`download` runs pooch's ``HTTPDownloader`` into the temporary file pooch gives it and
+    validates that file; pooch renames it into place only if this returns, and deletes it on
+    an error. :meth:`process` runs after: it checks a file that came from the cache (not
+    downloaded this time) before anything uses it, then extracts the member with pooch's
+    ``Unzip`` into ``<cache>/<name>/``.
     """
 
     def __init__(self, spec: OfficialFile, timeout: float) -> None:
+        import pooch
+
         self.spec = spec
-        self.timeout = timeout
+        self.http = pooch.HTTPDownloader(timeout=timeout, progressbar=False)
         self.frame: pd.DataFrame | None = None
 
-    def __call__(self, url: str, output_file: str, pooch: Any) -> None:
-        written = 0
+    def download(self, url: str, output_file: str, pooch: Any) -> None:
         try:
-            with requests.get(url, stream=True, timeout=self.timeout) as response:
-                response.raise_for_status()
-                declared = response.headers.get("Content-Length")
-                encoded = response.headers.get("Content-Encoding")
-                with open(output_file, "wb") as out:
-                    for chunk in response.iter_content(chunk_size=1 << 16):
-                        out.write(chunk)
-                        written += len(chunk)
+            self.http(url, output_file, pooch)
         except requests.RequestException as exc:
-            raise DownloadError(
-                f"download of {url} failed or was cut off after {written:,} bytes: {exc}"
-            ) from exc
-        if declared and not encoded and written != int(declared):
-            raise DownloadError(
-                f"download of {url} was cut off: received {written:,} of {int(declared):,} bytes"
-            )
+            raise DownloadError(f"download of {url} failed or was cut off "
+                                f"after {os.path.getsize(output_file):,} bytes: {exc}") from exc
         self.frame = parse_archive(Path(output_file), self.spec)
+
+    def process(self, fname: str, action: str, pooch: Any) -> str:
+        path = Path(fname)
+        if self.frame is None:  # from the cache: check it again before use
+            try:
+                self.frame = parse_archive(path, self.spec)
+            except FetchError as exc:
+                path.unlink(missing_ok=True)
+                raise type(exc)(f"{exc} (the cached copy {path} was removed)") from exc
+        if self.spec.member is None:
+            return fname
+        with _open_zip(path) as archive:
+            info = _member_info(archive, path, self.spec)
+        extracted = self._unzip(info.filename, fname, action, pooch)
+        if os.path.getsize(extracted) != info.file_size:  # an extraction cut short earlier
+            os.remove(extracted)
+            extracted = self._unzip(info.filename, fname, action, pooch)
+        return extracted
+
+    def _unzip(self, member: str, fname: str, action: str, pooch_obj: Any) -> str:
+        import pooch
+
+        unzip = pooch.Unzip(members=[member], extract_dir=self.spec.name)
+        return unzip(fname, action, pooch_obj)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,32 +313,14 @@ def _fetch(name: str, *, cache: Path | None, force: bool,
 
     spec = _spec(name)
     folder = Path(cache) if cache is not None else cache_dir()
-    archive = folder / spec.filename
     if force:
-        archive.unlink(missing_ok=True)
-    downloader = _CheckedDownload(spec, timeout)
-    path = Path(pooch.retrieve(spec.url, known_hash=None, fname=spec.filename, path=folder,
-                               downloader=downloader, progressbar=False))
-    frame = downloader.frame
-    if frame is None:  # already cached: check it again before use
-        try:
-            frame = parse_archive(path, spec)
-        except FetchError as exc:
-            path.unlink(missing_ok=True)
-            raise type(exc)(f"{exc} (the cached copy {path} was removed)") from exc
-    return _extract(path, spec, folder), frame
-
-
-def _extract(path: Path, spec: OfficialFile, folder: Path) -> Path:
-    """Write the member beside the archive (temporary file, then rename)."""
-    if spec.member is None:
-        return path
-    target = folder / spec.name / spec.member
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
-        tmp.write(_member_bytes(path, spec))
-    os.replace(tmp.name, target)
-    return target
+        (folder / spec.filename).unlink(missing_ok=True)
+    checked = _Checked(spec, timeout)
+    path = pooch.retrieve(spec.url, known_hash=None, fname=spec.filename, path=folder,
+                          downloader=checked.download, processor=checked.process,
+                          progressbar=False)
+    assert checked.frame is not None  # process() always validates
+    return Path(path), checked.frame
 
 
 # ---------------------------------------------------------------------------------------------
