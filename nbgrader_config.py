@@ -21,6 +21,7 @@ from nbgrader.preprocessors import (
 )
 
 from negotiation_course.grading.preprocessors import CheckAnswerKeys, StripAnswerKeys
+from negotiation_course.grading.sanitize import SanitizeForBrowser, SanitizeLearnerContent
 
 c = get_config()  # noqa: F821 (provided by traitlets)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -60,5 +61,16 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     Execute, CheckAnswerKeys, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    SaveAutoGrades, SanitizeLearnerContent, AssignLatePenalties, CheckCellMetadata,
 ]
+
+# What formgrader and feedback pages render (HTMLExporter) is made inert again, and the
+# learner's id and names escaped, whatever an autograded notebook holds
+# (negotiation_course.grading.sanitize).
+c.HTMLExporter.preprocessors = [SanitizeForBrowser]
+c.HTMLExporter.filters = {"markdown2html": "negotiation_course.grading.sanitize.markdown2html"}
+c.HTMLExporter.sanitize_html = True
+
+# `nbgrader export`: the stock columns, written so that no spreadsheet evaluates a cell;
+# `--exporter=negotiation_course.grading.exporters.CanvasExport` writes the Canvas file.
+c.ExportApp.plugin_class = "negotiation_course.grading.exporters.CourseCsvExport"

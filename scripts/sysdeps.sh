@@ -38,6 +38,11 @@ case "${1:-all}" in
     command -v prlimit >/dev/null || need+=(util-linux)
     command -v setpriv >/dev/null || need+=(util-linux)
     command -v pdftotext >/dev/null || need+=(poppler-utils)
+    # Certificates print names in any script (negotiation_course.grading.fonts finds them by path).
+    [ -e /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || need+=(fonts-noto-core)
+    [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+    [ -e /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || need+=(fonts-symbola)
+    [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
     ;;
   *)
     echo "usage: $0 [all|venv]" >&2

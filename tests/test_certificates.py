@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 from datetime import date
@@ -147,3 +148,117 @@ def test_issue_reads_the_provider_facts_of_course_toml(tmp_path):
                      "approved by NBCC", "NBCC clock hours", "Sam Rivera, instructor",
                      "NBCC does not award or endorse it"):
         assert expected in text, expected
+
+
+# --- names in every script, and names that are the learner's own ------------------------
+
+NAMES = {
+    "latin": "Chloé Jovanović Łukasz Ñúñez",
+    "greek": "Ελένη Παπαδοπούλου",
+    "cyrillic": "Дмитрий Иванов",
+    "arabic": "فاطمة الزهراء",
+    "devanagari": "अनीता शर्मा",
+    "chinese": "王小明",
+    "japanese": "山田 太郎",
+    "korean": "김민준",
+    "emoji": "Zoë 😀 Smith",
+}
+FONT_FILE = {"arabic": "NotoSansArabic", "devanagari": "NotoSansDevanagari",
+             "chinese": "NotoSansCJK", "japanese": "NotoSansCJK", "korean": "NotoSansCJK",
+             "emoji": "Symbola", "greek": "NotoSans", "latin": "NotoSans"}
+
+
+def _render(path: Path, name: str, learner: str = "a1") -> None:
+    render(path, certificate_id="CSNS-2026-0007", learner_name=name, course_title="Course",
+           delivery_format="home study", completed_on=date(2026, 3, 20), clock_hours=7,
+           provider_name="Example", provider_number="7123", nbcc_statement="",
+           instructor="Sam Rivera", learner=learner)
+
+
+def _embedded_fonts(path: Path) -> str:
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.parametrize("script", sorted(NAMES))
+def test_names_in_every_script_print_in_a_font_that_has_them(tmp_path, script):
+    """pdftotext reads the name back in logical order (shaped, not blank boxes), and the
+    font holding its letters is embedded."""
+    pdf = tmp_path / "c.pdf"
+    _render(pdf, NAMES[script])
+    assert NAMES[script] in " ".join(pdf_text(pdf).split())
+    if script in FONT_FILE:
+        assert FONT_FILE[script] in _embedded_fonts(pdf)
+
+
+def test_a_name_no_installed_font_has_is_refused_naming_the_learner(tmp_path):
+    from negotiation_course.grading.fonts import FontCoverageError
+
+    with pytest.raises(FontCoverageError) as err:
+        _render(tmp_path / "c.pdf", "𞤀𞤣𞤤𞤢𞤥 Bah", learner="adlam01")  # Adlam: not in the chain
+    assert "learner 'adlam01'" in str(err.value) and "U+1E900" in str(err.value)
+    assert not (tmp_path / "c.pdf").exists()
+
+
+def test_without_text_shaping_arabic_is_refused_not_printed_backwards(monkeypatch):
+    from negotiation_course.grading import fonts
+
+    with pytest.raises(fonts.FontCoverageError, match="Arabic script needs text shaping"):
+        fonts.faces_for({"the name of learner 'f1'": NAMES["arabic"]}, shaping=False)
+    assert fonts.faces_for({"x": NAMES["cyrillic"]}, shaping=False)[0].family == "NotoSans"
+
+
+@pytest.mark.parametrize("name", ["Bob\u202eevil", "Ada\u0007Lovelace", "Line\u2028break"])
+def test_names_with_control_or_reordering_characters_are_not_printed(name):
+    state = completion("a", name, _rows("a"), 0.75, Conversation("a", date(2026, 3, 10), "S"))
+    assert not state.complete
+    assert "would hide or reorder" in state.missing[0] and "U+" in state.missing[0]
+
+
+def _course(tmp_path: Path, learners: list[str]) -> Path:
+    course = tmp_path / "course"
+    shutil.copytree(COURSE_ROOT / "source", course / "source")
+    shutil.copy2(COURSE_ROOT / "course.toml", course / "course.toml")
+    (course / "conversations.csv").write_text(
+        "learner,date,instructor\n" + "".join(f"{x},2026-03-10,Sam\n" for x in learners))
+    return course
+
+
+def test_register_and_missing_list_are_safe_in_a_spreadsheet_and_read_back(tmp_path):
+    from negotiation_course.demo.web_cases import NAMES as HOSTILE
+
+    learners = [f"l{i}" for i in range(len(HOSTILE))] + ["adlam01"]
+    course = _course(tmp_path, learners)
+    names = {f"l{i}": " ".join(pair) for i, pair in enumerate(HOSTILE)}
+    names["adlam01"] = "𞤀𞤣𞤤𞤢𞤥 Bah"
+    printable = {k for k, v in names.items() if "\t" not in v and "\r" not in v} - {"adlam01"}
+    rows = [r for learner in names for r in _rows(learner)]
+    first = issue(course, rows, names, today=date(2026, 4, 1))
+    assert sorted(e["learner"] for e in first.issued) == sorted(printable)
+    assert len(first.unprintable) == 1 and "learner 'adlam01'" in first.unprintable[0]
+    with (course / "certificates" / "register.csv").open(newline="") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert all(not c.lstrip(" ").startswith(("=", "+", "-", "@", "\uff1d")) for c in cells)
+    assert "'=HYPERLINK(" in (course / "certificates" / "register.csv").read_text()
+    second = issue(course, rows, names, today=date(2026, 4, 2))  # read back: no duplicates
+    assert second.issued == [] and {e["name"] for e in second.kept} == {
+        names[k] for k in printable}
+    with (course / "certificates" / "missing.csv").open(newline="") as fh:
+        missing = {r["learner"]: r["missing"] for r in csv.DictReader(fh)}
+    assert missing["adlam01"].startswith("certificate: cannot print the name of learner 'adlam01'")
+    assert "U+000D" in missing["l3"] and "U+0009" in missing["l2"]
+
+
+def test_latin_names_embed_no_cjk_font_and_render_times_are_printed(tmp_path, capsys):
+    """Only the faces a certificate needs are embedded (times printed, never asserted)."""
+    import time
+
+    timings = {}
+    for script in ("latin", "chinese", "latin"):
+        start = time.perf_counter()
+        _render(tmp_path / f"{script}.pdf", NAMES[script])
+        timings.setdefault(script, []).append(round(time.perf_counter() - start, 2))
+    assert "CJK" not in _embedded_fonts(tmp_path / "latin.pdf")
+    assert "CJK" in _embedded_fonts(tmp_path / "chinese.pdf")
+    with capsys.disabled():
+        print(f"\ncertificate render seconds (latin, chinese, latin again): {timings}")

@@ -9,7 +9,8 @@ and fills answer cells the way a kind of learner would:
   choices in another order, a rounded computation), which must score full marks;
 * ``partly-wrong``: every other answer wrong; ``blank``: the untouched release;
 * ``missing-lesson``: one assignment never submitted;
-* ``hostile-<case>``: one attack from :mod:`.hostile` (lesson-00), blank elsewhere.
+* ``hostile-<case>``: one attack from :mod:`.hostile`, :mod:`.sandbox_cases` or
+  :mod:`.web_cases` (lesson-00), blank elsewhere; the web ones have hostile names too.
 
 Reflections get a short learner-written text ending in a commitment ("I will ..."); the
 evaluation gets ratings. Learner ids are the folder names under ``submitted/``; names and
@@ -37,6 +38,8 @@ from nbformat import NotebookNode
 from ..grading.answer_key import Key, keys_in
 from .hostile import CASES, answer_cells, test_cells
 from .sandbox_cases import SANDBOX_CASES
+from .web_cases import NAMES as HOSTILE_NAMES
+from .web_cases import WEB_CASES
 
 DUE = datetime(2026, 3, 15, 23, 59, tzinfo=UTC)
 HOSTILE_ASSIGNMENT = "lesson-00-welcome"
@@ -79,13 +82,16 @@ def cohort(size: str = "full", hostile: bool = True) -> list[Learner]:
     if size == "small":
         kinds = ["complete", "complete", "alternative", "partly-wrong", "blank",
                  "missing-lesson", "late"]
-    cases = [*CASES, *SANDBOX_CASES]
+    cases = [*CASES, *SANDBOX_CASES, *WEB_CASES]
     if size == "small":
-        cases = ["invalid-json", "print-history", "read-source"]
+        cases = ["invalid-json", "print-history", "read-source", "reflection-event-handlers"]
     cases = [f"hostile-{c}" for c in cases] if hostile else []
     out = []
+    web = [f"hostile-{c}" for c in WEB_CASES]
     for i, kind in enumerate(kinds + cases):
         first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        if kind in web:  # names as hostile as the submissions (formulas, markup)
+            first, last = HOSTILE_NAMES[web.index(kind) % len(HOSTILE_NAMES)]
         ident = f"{kind.split('-')[0][:4]}{i + 1:02d}" if not kind.startswith("hostile") \
             else kind.replace("hostile-", "h-")
         out.append(Learner(ident, first, last, kind,
@@ -289,7 +295,7 @@ def _submission(learner: Learner, assignment: str, source_nb: NotebookNode,
         if assignment != HOSTILE_ASSIGNMENT:
             return nbformat.writes(release_nb).encode()
         case = learner.kind.removeprefix("hostile-")
-        make = CASES.get(case) or SANDBOX_CASES[case]
+        make = CASES.get(case) or SANDBOX_CASES.get(case) or WEB_CASES[case]
         return _stable_ids(make(source_nb, release_nb))
     kind = "complete" if learner.kind in ("late", "missing-lesson") else learner.kind
     nb = fill(source_nb, release_nb, kind, rng, rng.choice(REFLECTIONS))

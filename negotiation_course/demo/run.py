@@ -82,7 +82,8 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
         fresh: bool = False, only: tuple[str, ...] | None = None) -> int:
     from ..grading.autograde import load_config
     from ..grading.config import db_url_of
-    from ..grading.export import statuses, write_canvas_csv, write_grades_csv
+    from ..grading.export import statuses, write_grades_csv
+    from ..grading.exporters import export_canvas
     from ..grading.grade import grade_course
     from ..grading.prepare import assignments
     from ..grading.status import StatusStore
@@ -122,7 +123,11 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
         rows = grade_course(course_dir, workers, progress=sys.stderr.isatty())
     errors = {(r.learner, r.assignment) for r in rows if r.is_error}
     with Step(summary, failures, "grade reflections (DEMO STAND-IN for the human grader)") as s:
-        n = grade_reflections(course_dir, db_url, course_id, skip=errors)
+        # hostile learners' reflections stay for a human: a stand-in scoring the prose
+        # around an attack would look like the attack earned points
+        hostile = {(p.id, a) for p in people if p.kind.startswith("hostile")
+                   for a in assignments(course_dir)}
+        n = grade_reflections(course_dir, db_url, course_id, skip=errors | hostile)
         s.note(f"{n} reflections scored by the DEMO STAND-IN rule (full points for "
                        "15+ words with 'I will', half without, zero if blank); each score's "
                "comment says so. A real course has the instructor grade them in formgrader.")
@@ -130,7 +135,7 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
     with Step(summary, failures, "export grades (grades.csv, canvas_grades.csv)"):
         rows = statuses(course_dir, db_url, course_id, names, StatusStore(course_dir))
         write_grades_csv(rows, course_dir / "grades.csv")
-        write_canvas_csv(rows, names, course_dir / "canvas_grades.csv")
+        export_canvas(course_dir, course_dir / "canvas_grades.csv")  # nbgrader's plugin
     with Step(summary, failures, "feedback HTML (hidden tests hidden)") as s:
         from ..grading.feedback import generate
 
@@ -184,6 +189,8 @@ def _unexpected(rows, people) -> list[str]:
 
 def _finish(course_dir: Path, summary: list[str], failures: list[str], started: float,
             rows, report=None, people=()) -> int:
+    from ..grading.escaping import markdown_text as md  # ids and names are the learners'
+
     lines = ["# make demo: summary", "",
              f"Course directory: `{course_dir}` (generated; never committed).", "",
              "## Steps", "", *summary, ""]
@@ -200,26 +207,28 @@ def _finish(course_dir: Path, summary: list[str], failures: list[str], started: 
                   "`canvas_grades.csv` (LMS import), `feedback/`, `certificates/`.", "",
                   "Errors (hostile learners are expected here: the cohort includes them to "
                   "show they are contained and flagged, never silently zero):", ""]
-        lines += [f"- {r.learner} / {r.assignment}: {r.status}" for r in rows if r.is_error]
+        lines += [f"- {md(r.learner)} / {r.assignment}: {md(r.status)}" for r in rows
+                  if r.is_error]
         lines.append("")
     if report is not None:
         lines += ["## Certificates", "",
                   f"{len(report.issued)} issued now, {len(report.kept)} issued before "
                   f"(register: `certificates/register.csv`).", ""]
-        lines += [f"- {e['certificate_id']}: {e['name']} ({e['learner']}), "
+        lines += [f"- {e['certificate_id']}: {md(e['name'])} ({md(e['learner'])}), "
                   f"{e['clock_hours']} clock hours" for e in report.issued + report.kept]
         if report.not_required:
             lines += ["", "Planned assignments not in source/ yet (not required this run): "
                       + ", ".join(report.not_required)]
         lines += ["", f"{len(report.incomplete)} learners are not complete yet "
                   "(`certificates/missing.csv`); for example:", ""]
-        lines += [f"- {c.learner}: {'; '.join(c.missing)}" for c in report.incomplete[:8]]
+        lines += [f"- {md(c.learner)}: {md('; '.join(c.missing))}"
+                  for c in report.incomplete[:8]]
         lines.append("")
     unexpected = _unexpected(rows, people) if rows else []
     failures = failures + unexpected
     lines += ["## Verdict", ""]
     if failures:
-        lines += ["UNEXPECTED problems (exit code 1):", "", *[f"- {f}" for f in failures]]
+        lines += ["UNEXPECTED problems (exit code 1):", "", *[f"- {md(f)}" for f in failures]]
     else:
         lines.append("No unexpected problems (exit code 0). Hostile learners flagged as "
                      "errors are expected.")

@@ -17,6 +17,11 @@ statement, "NBCC clock hours") only when both the provider number and the statem
 configured, and the certificate says that the course title is the provider's, not a
 credential. Clock hours are computed from the
 course's notebooks (:mod:`negotiation_course.hours`), including the conversation.
+
+Names are the learners' own: one with control or reordering characters is not printed (a
+line in ``missing.csv`` says why), names in any script print in a font that has them
+(:mod:`.fonts`), or the learner is reported by id with what cannot be printed (exit code
+1), and the register and ``missing.csv`` are written so a spreadsheet evaluates no cell.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from importlib.util import find_spec
 from pathlib import Path
 
+from . import fonts
+from .escaping import from_spreadsheet_cell, printable_problem, spreadsheet_cell
 from .status import GRADED, NEEDS_REVIEW, LearnerStatus
 
 REGISTER_COLUMNS = ["certificate_id", "learner", "name", "course", "completion_date",
@@ -143,6 +149,8 @@ def completion(learner: str, name: str, rows: list[LearnerStatus], pass_mark: fl
         result.instructor = conversation.instructor
     if not name.strip():
         result.missing.append("learner's name (set first and last name in the gradebook)")
+    elif problem := printable_problem(name, "the learner's name"):
+        result.missing.append(problem)
     result.completed_on = max(dates) if dates else None
     return result
 
@@ -157,20 +165,37 @@ def _why(row: LearnerStatus) -> str:
 
 # --- the PDF ----------------------------------------------------------------------------
 
-def _font_path(bold: bool = False) -> Path | None:
-    """DejaVu Sans (ships with matplotlib), so any learner's name prints correctly."""
-    spec = find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    path = Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf" / name
-    return path if path.exists() else None
+NAME_MAX_WIDTH = 250  # mm: a long name is printed smaller rather than cut off
+
+
+def _set_fonts(pdf, texts: dict[str, str]) -> str:
+    """Register the fonts ``texts`` need (:mod:`.fonts`); returns the body family."""
+    faces = fonts.faces_for(texts)
+    for face in faces:
+        pdf.add_font(face.family, "", str(face.regular), collection_font_number=face.index)
+        bold = face.bold if face.bold and face.bold.exists() else face.regular
+        pdf.add_font(face.family, "B", str(bold), collection_font_number=face.index)
+    if len(faces) > 1:
+        pdf.set_fallback_fonts([f.family for f in faces[1:]], exact_match=False)
+    if fonts.shaping_available():
+        pdf.set_text_shaping(True)
+    return faces[0].family
+
+
+def certificate_texts(learner: str, name: str, **fields: str) -> dict[str, str]:
+    """What a certificate prints from people and configuration, by what it is."""
+    texts = {f"the name of learner {learner!r}": name}
+    texts.update({f"the {key.replace('_', ' ')}": value for key, value in fields.items()
+                  if value})
+    return texts
 
 
 def render(path: Path, *, certificate_id: str, learner_name: str, course_title: str,
            delivery_format: str, completed_on: date, clock_hours: float, provider_name: str,
-           provider_number: str, nbcc_statement: str, instructor: str) -> None:
-    """Write one certificate PDF (A4 landscape)."""
+           provider_number: str, nbcc_statement: str, instructor: str,
+           learner: str = "") -> None:
+    """Write one certificate PDF (A4 landscape); :class:`fonts.FontCoverageError` when a
+    text cannot be printed with the installed fonts."""
     from fpdf import FPDF
 
     from negotiation_course.welcome import title_disclaimer
@@ -180,19 +205,20 @@ def render(path: Path, *, certificate_id: str, learner_name: str, course_title: 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    regular, bold = _font_path(), _font_path(bold=True)
-    if regular and bold:
-        pdf.add_font("Body", "", str(regular))
-        pdf.add_font("Body", "B", str(bold))
-        family = "Body"
-    else:
-        family = "Helvetica"
+    family = _set_fonts(pdf, certificate_texts(
+        learner or certificate_id, learner_name, course_title=course_title,
+        delivery_format=delivery_format, provider_name=provider_name,
+        provider_number=provider_number, nbcc_statement=nbcc_statement,
+        instructor=instructor))
     pdf.set_draw_color(0, 83, 155)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 277, 190)
 
     def line(text: str, size: float, style: str = "", gap: float = 4) -> None:
         pdf.set_font(family, style, size)
+        while size > 12 and pdf.get_string_width(text) > NAME_MAX_WIDTH:
+            size -= 1
+            pdf.set_font(family, style, size)
         pdf.cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
@@ -235,7 +261,8 @@ def read_register(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [{k: from_spreadsheet_cell(v or "") for k, v in row.items()}
+                for row in csv.DictReader(fh)]
 
 
 def _write_rows(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
@@ -244,7 +271,7 @@ def _write_rows(path: Path, columns: list[str], rows: list[dict[str, str]]) -> N
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     tmp.replace(path)
 
 
@@ -261,6 +288,7 @@ class IssueReport:
     kept: list[dict[str, str]] = field(default_factory=list)  # issued before
     incomplete: list[Completion] = field(default_factory=list)
     not_required: list[str] = field(default_factory=list)  # planned, not in source/ yet
+    unprintable: list[str] = field(default_factory=list)  # complete, but fonts lack a glyph
 
 
 def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
@@ -294,6 +322,13 @@ def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
             report.incomplete.append(state)
             missing_rows.append({"learner": learner, "missing": "; ".join(state.missing)})
             continue
+        instructor = provider.instructor.name or state.instructor
+        try:  # before an id is assigned: a certificate that cannot print is not issued
+            fonts.faces_for(certificate_texts(learner, state.name, instructor=instructor))
+        except fonts.FontCoverageError as exc:
+            report.unprintable.append(str(exc))
+            missing_rows.append({"learner": learner, "missing": f"certificate: {exc}"})
+            continue
         entry = by_learner.get(learner)
         if entry is None:
             entry = {"certificate_id": next_id(register, today.year), "learner": learner,
@@ -317,7 +352,7 @@ def issue(course_dir: Path, rows: list[LearnerStatus], names: dict[str, str],
                    provider_name=provider.name,
                    provider_number=provider.nbcc_provider_number,
                    nbcc_statement=provider.nbcc_approval_statement,
-                   instructor=provider.instructor.name or state.instructor)
+                   instructor=instructor, learner=learner)
     _write_rows(register_path, REGISTER_COLUMNS, register)
     _write_rows(out_dir / "missing.csv", ["learner", "missing"], missing_rows)
     return report
@@ -364,7 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(report.issued)} certificates issued, {len(report.kept)} issued before, "
           f"{len(report.incomplete)} learners not complete yet "
           f"(see {args.course_dir / 'certificates' / 'missing.csv'})")
-    return 0
+    for problem in report.unprintable:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if report.unprintable else 0
 
 
 if __name__ == "__main__":

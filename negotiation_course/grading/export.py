@@ -2,8 +2,10 @@
 
 Scores come from the gradebook (so manual grades entered in formgrader count); the
 status comes from the grading outcome store and the gradebook's "needs manual grade"
-flag. Failed submissions are also flagged inside the gradebook (a comment on each of their
-cells), so formgrader shows why a learner has no score.
+flag. :func:`statuses` is a query and never writes; the grading runner calls
+:func:`flag_failures` to mark failed submissions inside the gradebook (a comment on each
+of their cells), so formgrader shows why a learner has no score. Every CSV cell is
+written so that no spreadsheet evaluates it (:mod:`.escaping`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .escaping import from_spreadsheet_cell, spreadsheet_row
 from .status import ERROR, GRADED, MISSING, NEEDS_REVIEW, LearnerStatus, StatusStore
 
 COLUMNS = ["learner", "assignment", "score", "max", "status", "reason"]
@@ -51,7 +54,6 @@ def statuses(course_dir: Path, db_url: str, course_id: str, names: list[str],
                     notes.append(f"submitted {_late_text(late)} late")
                 if outcome is not None and (not outcome.ok or outcome.reason):
                     status, reason = f"{ERROR}: {outcome.reason}", "; ".join(notes)
-                    _flag(gb, sub, outcome.reason)
                 elif sub is None:
                     status, reason = f"{ERROR}: not graded yet", "run make grade"
                 elif sub.needs_manual_grade:
@@ -69,10 +71,26 @@ def _late_text(seconds: float) -> str:
     return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} hours"
 
 
-def _flag(gb, sub, reason: str) -> None:
-    """Make formgrader show the error: a comment on every cell, manual grading requested."""
-    if sub is None:
-        return
+def flag_failures(db_url: str, course_id: str, rows: list[LearnerStatus]) -> int:
+    """Make formgrader show each grading error: a comment on every cell of the submission,
+    manual grading requested. Returns how many submissions changed (the runner calls this
+    after grading; a re-run changes nothing)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    changed = 0
+    with Gradebook(db_url, course_id) as gb:
+        for row in rows:
+            if not row.is_error:
+                continue
+            try:
+                sub = gb.find_submission(row.assignment, row.learner)
+            except MissingEntry:
+                continue
+            changed += _flag(gb, sub, row.status.removeprefix(f"{ERROR}: "))
+    return changed
+
+
+def _flag(gb, sub, reason: str) -> bool:
     text = FLAG_PREFIX + reason
     changed = False
     for nb in sub.notebooks:
@@ -86,6 +104,7 @@ def _flag(gb, sub, reason: str) -> None:
                 changed = True
     if changed:
         gb.db.commit()
+    return changed
 
 
 def write_grades_csv(rows: list[LearnerStatus], path: Path) -> None:
@@ -93,15 +112,15 @@ def write_grades_csv(rows: list[LearnerStatus], path: Path) -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow([r.learner, r.assignment, f"{r.score:g}", f"{r.max_score:g}",
-                             r.status, r.reason])
+            writer.writerow(spreadsheet_row([r.learner, r.assignment, f"{r.score:g}",
+                                             f"{r.max_score:g}", r.status, r.reason]))
 
 
 def read_grades_csv(path: Path) -> list[LearnerStatus]:
     with path.open(encoding="utf-8") as fh:
-        return [LearnerStatus(r["learner"], r["assignment"], float(r["score"]),
-                              float(r["max"]), r["status"], r["reason"])
-                for r in csv.DictReader(fh)]
+        rows = [{k: from_spreadsheet_cell(v) for k, v in r.items()} for r in csv.DictReader(fh)]
+    return [LearnerStatus(r["learner"], r["assignment"], float(r["score"]), float(r["max"]),
+                          r["status"], r["reason"]) for r in rows]
 
 
 def write_canvas_csv(rows: list[LearnerStatus], names: list[str], path: Path) -> None:
@@ -118,7 +137,8 @@ def write_canvas_csv(rows: list[LearnerStatus], names: list[str], path: Path) ->
         max_by[r.assignment] = max(max_by.get(r.assignment, 0.0), r.max_score)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *names])
+        writer.writerow(spreadsheet_row(["Student", "ID", "SIS User ID", "SIS Login ID",
+                                         "Section", *names]))
         writer.writerow(["Points Possible", "", "", "", "", *[f"{max_by.get(a, 0):g}"
                                                               for a in names]])
         for learner, cells in sorted(by_learner.items()):
@@ -127,4 +147,4 @@ def write_canvas_csv(rows: list[LearnerStatus], names: list[str], path: Path) ->
                 r = cells.get(a)
                 values.append(f"{r.score:g}" if r and r.status in (GRADED, NEEDS_REVIEW)
                               else "")
-            writer.writerow([learner, "", learner, learner, "", *values])
+            writer.writerow(spreadsheet_row([learner, "", learner, learner, "", *values]))

@@ -18,6 +18,10 @@ about the expected values.
 
 ``--show-hidden-tests`` writes stock feedback, only for assignments whose due date (in the
 gradebook) has passed.
+
+Either way the page holds nothing active from the learner: nbconvert renders it with the
+course's :class:`.sanitize.SanitizeForBrowser` and sanitising ``markdown2html`` (set here
+too, so a course directory with an older ``nbgrader_config.py`` is covered).
 """
 
 from __future__ import annotations
@@ -122,7 +126,7 @@ def _init(course_dir: str) -> None:
     from nbgrader.preprocessors import GetGrades
     from traitlets.config import Config
 
-    from . import fastimport
+    from . import fastimport, sanitize
     from .autograde import make_api
 
     fastimport.speed_up_nbgrader()
@@ -131,6 +135,10 @@ def _init(course_dir: str) -> None:
                                              CSSHTMLHeaderPreprocessor]
     stock = Config()
     stock.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor]
+    for config in (hiding, stock):  # learner content inert, hidden tests shown or not
+        config.HTMLExporter.preprocessors = [sanitize.SanitizeForBrowser]
+        config.HTMLExporter.filters = {"markdown2html": sanitize.markdown2html}
+        config.HTMLExporter.sanitize_html = True
     _APIS[False] = make_api(Path(course_dir), hiding)
     _APIS[True] = make_api(Path(course_dir), stock)
 

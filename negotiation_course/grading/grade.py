@@ -28,7 +28,7 @@ from pathlib import Path
 from ..instructor.nbgrader_cli import ensure_venv_on_path
 from . import fastimport
 from .config import db_url_of, grading_config, limits_for, with_busy_timeout
-from .export import statuses, write_grades_csv
+from .export import flag_failures, statuses, write_grades_csv
 from .prepare import assignments, learners, prepare_gradebook, submissions
 from .sandbox import SandboxUnavailable, check_available, opted_out
 from .status import LearnerStatus, Outcome, StatusStore, fingerprint, submission_dir
@@ -104,6 +104,7 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
     rows = statuses(course_dir, db_url, course_id, names, store)
+    flag_failures(db_url, course_id, rows)
     write_grades_csv(rows, course_dir / "grades.csv")
     return rows
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..evaluation import ASSIGNMENT, FIELD_NAMES, FIELDS, clean_answers
+from ..grading.escaping import spreadsheet_cell
 from ..paths import COURSE_ROOT, build_dir
 
 COLUMNS = ["student", "status", "problems", "timestamp", "file", *FIELD_NAMES]
@@ -138,7 +139,9 @@ def export(course_dir: Path, out_csv: Path, *, anonymous: bool = False) -> list[
         writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore",
                                 lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+        # comments and ids are the learners' own: no cell may be a spreadsheet formula
+        writer.writerows({k: spreadsheet_cell("" if v is None else v) for k, v in r.items()}
+                         for r in rows)
     return rows
 
 

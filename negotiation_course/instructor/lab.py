@@ -7,7 +7,8 @@ nbgrader's Assignment List and Validate and turns off Formgrader, Course List, C
 Assignment and the Nbgrader menu. Notebooks already in ``build/lab/`` are the learner's work
 and are kept when the lab is restarted (``--fresh`` starts over).
 ``--instructor`` serves the repository root with every extension, reading
-``nbgrader_config.py`` there.
+``nbgrader_config.py`` there, plus the course's formgrader guard
+(:mod:`negotiation_course.grading.formgrader_guard`).
 
 The browser test starts the same server through :func:`start` in a scratch workspace.
 """
@@ -90,6 +91,15 @@ def environment(state: Path, *, config_dir: Path | None, pythonpath: Path | None
     return env
 
 
+def with_formgrader_guard(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the course's formgrader guard extension on Jupyter's config path."""
+    from ..grading.formgrader_guard import CONFIG_PATH
+
+    paths = [str(CONFIG_PATH), *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(
+        os.pathsep))]
+    return {**env, "JUPYTER_CONFIG_PATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 def command(root: Path, port: int, token: str, open_browser: bool = False) -> list[str]:
     args = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
@@ -170,11 +180,17 @@ class Server:
 
 
 def start(root: Path, state: Path, *, learner: bool = True, env: dict[str, str] | None = None,
-          timeout: float = 60, settings: dict[str, dict] | None = None) -> Server:
-    """Start JupyterLab on 127.0.0.1 with a random port and token; wait until it answers."""
+          timeout: float = 60, settings: dict[str, dict] | None = None,
+          guard: bool = True) -> Server:
+    """Start JupyterLab on 127.0.0.1 with a random port and token; wait until it answers.
+
+    An instructor's lab gets the formgrader guard unless ``guard=False`` (tests' control).
+    """
     if env is None:
         env = environment(state, config_dir=root / bundle.CONFIG_DIR_NAME if learner else None,
                           pythonpath=root if learner else None, settings=settings)
+    if not learner and guard:
+        env = with_formgrader_guard(env)
     port, token = free_port(), secrets.token_hex(16)
     log = state / "jupyterlab.log"
     with log.open("wb") as out:
@@ -206,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     port = args.port or free_port()
     token = secrets.token_hex(16)
     if args.instructor:
-        root, env = COURSE_ROOT, dict(os.environ)
+        root, env = COURSE_ROOT, with_formgrader_guard(dict(os.environ))
     else:
         root = learner_workspace(build_dir() / "lab", fresh=args.fresh)
         env = environment(build_dir() / "lab-state", config_dir=root / bundle.CONFIG_DIR_NAME,
