@@ -42,7 +42,8 @@ test: venv sysdeps ## The whole test suite, in parallel where safe (TEST_WORKERS
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about a minute)
-	NEGOTIATION_COURSE_TEST_FAST=1 $(BIN)/python -m pytest -m "not slow and not browser and not hub and not network" -q
+	NEGOTIATION_COURSE_TEST_FAST=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) -q \
+	  -m "not slow and not browser and not hub and not network"
 
 lint: venv ## ruff over the package and tests
 	$(BIN)/ruff check negotiation_course tests

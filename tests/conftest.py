@@ -17,6 +17,14 @@ from .support.speed import _fast_tests_start_nothing_heavy  # noqa: F401 (autous
 
 speed.install()
 
+
+def pytest_collection_modifyitems(config, items):
+    speed.mark_slow_by_fixture(items)
+
+
+def pytest_runtest_logstart(nodeid, location):
+    speed.reset()  # before fixtures: what a module fixture starts counts for its first test
+
 ROOT = COURSE_ROOT
 # Tests use their own SQLite gradebooks; a developer's database URL must not leak in.
 os.environ.pop("NEGOTIATION_COURSE_DB_URL", None)

@@ -20,6 +20,8 @@ import pytest
 from negotiation_course.instructor import bundle, lab
 from negotiation_course.paths import COURSE_ROOT
 
+pytestmark = pytest.mark.slow  # starts real JupyterLab servers
+
 NBGRADER_PLUGINS = re.compile(r"^@jupyter/nbgrader:")
 
 

@@ -201,6 +201,7 @@ def feedback_pages(tmp_path_factory) -> list[Path]:
     return sorted((course / "feedback").rglob("*.html"))
 
 
+@pytest.mark.slow
 def test_feedback_pages_name_no_copy_host(feedback_pages, registry) -> None:
     assert {p.parent.name for p in feedback_pages} == set(GRADED)
     for page in feedback_pages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from negotiation_course import hours
 from negotiation_course.instructor import clock_hours
@@ -20,6 +21,7 @@ def test_release_has_exactly_the_source_assignments():
     assert released == ASSIGNMENTS
 
 
+@pytest.mark.slow
 def test_committed_release_matches_a_fresh_nbgrader_release(scratch_course):
     for a in ASSIGNMENTS:
         fresh = read_nb(release_path(a, scratch_course))

@@ -48,6 +48,7 @@ def hostile(tmp_path_factory):
 
 # --- the graded hostile course ----------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(web_cases.EXPECTED))
 def test_each_web_case_ends_with_its_expected_status_and_score(hostile, case):
     assert hostile.status(f"w-{case}") == web_cases.EXPECTED[case]
@@ -58,6 +59,7 @@ def _autograded(hostile) -> dict[str, nbformat.NotebookNode]:
             for p in (hostile.course / "autograded").glob(f"*/{LESSON}/{LESSON}.ipynb")}
 
 
+@pytest.mark.slow
 def test_stored_notebooks_hold_only_inert_content(hostile):
     notebooks = _autograded(hostile)
     assert {f"w-{c}" for c in web_cases.EXPECTED} <= set(notebooks)
@@ -154,6 +156,7 @@ def _cells(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
+@pytest.mark.slow
 def test_nbgrader_export_and_the_canvas_plugin_write_no_formula(hostile, tmp_path):
     from negotiation_course.grading.exporters import export_canvas
     from negotiation_course.instructor.nbgrader_cli import nbgrader

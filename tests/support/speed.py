@@ -17,10 +17,36 @@ import pytest
 
 FAST_ENV = "NEGOTIATION_COURSE_TEST_FAST"
 #: Programs (or ``-m`` modules) that only slow tests may start.
-HEAVY = ("ipykernel", "ipykernel_launcher", "jupyter-lab", "jupyter-server", "jupyterhub",
+HEAVY = ("ipykernel", "ipykernel_launcher", "jupyter", "jupyter-lab", "jupyter-server",
+         "jupyterhub",
          "jupyter-notebook", "nbgrader", "bwrap", "chromium", "postgres", "initdb", "pg_ctl",
          "dask", "configurable-http-proxy", "playwright")
+#: Fixtures that grade, release or serve for real: a test using one is slow wherever it lives.
+SLOW_FIXTURES = {"hostile", "scratch_course", "feedback_pages", "graded", "world", "server",
+                 "postgres_url"}
 _started: list[str] = []
+
+
+#: ``make test`` runs tests in parallel (xdist ``--dist loadgroup``); tests that share one
+#: expensive per-process setup run in one worker, so it is built once, not once per worker.
+GROUP_BY_FIXTURE = {"server": "lab-server", "scratch_course": "scratch-course",
+                    "hostile": "web-hostile", "world": "hub", "postgres_url": "postgres"}
+#: Modules sharing the graded cohort of tests/support/grading_support.graded_course.
+GROUP_BY_MODULE = {"test_grading": "graded-cohort", "test_sandbox": "graded-cohort",
+                   "test_feedback": "graded-cohort"}
+
+
+def mark_slow_by_fixture(items) -> None:
+    """Mark tests using slow fixtures ``slow``, and group shared setups for xdist."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & used:
+            item.add_marker(pytest.mark.slow)
+        group = next((g for f, g in GROUP_BY_FIXTURE.items() if f in used), None)
+        group = group or GROUP_BY_MODULE.get(item.module.__name__.rsplit(".", 1)[-1]
+                                             if getattr(item, "module", None) else "")
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _heavy(args) -> str | None:
@@ -45,6 +71,11 @@ def _audit(event: str, args: tuple) -> None:
             _started.append(found)
 
 
+def reset() -> None:
+    """Forget what earlier tests started (called as each test begins, before its fixtures)."""
+    _started.clear()
+
+
 def install() -> None:
     """Watch subprocesses when this is the fast run (called once from conftest)."""
     if os.environ.get(FAST_ENV) == "1":
@@ -53,7 +84,6 @@ def install() -> None:
 
 @pytest.fixture(autouse=True)
 def _fast_tests_start_nothing_heavy(request):
-    _started.clear()
     yield
     if os.environ.get(FAST_ENV) == "1" and _started:
         started = ", ".join(sorted(set(_started)))
