@@ -58,8 +58,9 @@ def answers(release: nbformat.NotebookNode, source: nbformat.NotebookNode) -> li
     return out
 
 
-def first_code_cell(nb: nbformat.NotebookNode) -> int:
-    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+def first_code_cell(nb: nbformat.NotebookNode) -> int | None:
+    """Index of the first code cell; None for a notebook of prose only (the reference list)."""
+    return next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
 
 
 def figure_cells(nb: nbformat.NotebookNode) -> list[int]:

@@ -83,7 +83,10 @@ def test_learner_path(assignment: str, name: str, workspace: Path, server: Serve
         kernel_ready(page, server, rel_path)
         log(f"opened; kernel ready; {len(release.cells)} cells, {len(todo)} answer cells")
 
-        run_all(page, server, rel_path, first_code, log)
+        if first_code is None:
+            log("prose only: nothing to run")
+        else:
+            run_all(page, server, rel_path, first_code, log)
         first = save(page, file, log)
         stop = min(errors(first), default=len(first.cells))
         if stop < len(first.cells):  # show the learner's first "not answered" message
@@ -110,7 +113,10 @@ def test_learner_path(assignment: str, name: str, workspace: Path, server: Serve
         for answer in todo:
             type_into(page, answer.index, answer.text, answer.markdown)
         log(f"typed {len(todo)} answers")
-        run_all(page, server, rel_path, first_code, log)
+        if first_code is None:
+            log("prose only: nothing to run")
+        else:
+            run_all(page, server, rel_path, first_code, log)
         if figure_cells(release):  # show a figure the learner drew
             cells(page).nth(figure_cells(release)[0]).scroll_into_view_if_needed()
         page.screenshot(path=out / "3-answered-run-all.png")
