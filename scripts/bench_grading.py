@@ -27,23 +27,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from negotiation_course.demo import cohort  # noqa: E402
-from negotiation_course.grading.grade import _ensure_venv_on_path, grade_course  # noqa: E402
-from negotiation_course.instructor.nbgrader_cli import nbgrader  # noqa: E402
+from negotiation_course.grading.grade import grade_course  # noqa: E402
+from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path, nbgrader  # noqa: E402
 from negotiation_course.paths import assignments  # noqa: E402
 
 
-def build(dest: Path, learners: int) -> int:
+def build(dest: Path, learners: int, only: tuple[str, ...] | None = None) -> int:
     """A course copy with ``learners`` ordinary learners; returns the notebook count."""
-    cohort.make_course_dir(ROOT, dest)
+    cohort.make_course_dir(ROOT, dest, only)
     people = cohort.cohort("full", hostile=False)[:learners]
     cohort.write_submissions(dest, people)
     return sum(1 for _ in (dest / "submitted").glob("*/*/*.ipynb"))
 
 
-def stock(dest: Path) -> float:
+def stock(dest: Path, only: tuple[str, ...] | None = None) -> float:
     start = time.perf_counter()
     nbgrader(dest, "generate_assignment", "--force", "*")
-    for assignment in assignments(dest):
+    for assignment in only or assignments(dest):
         proc = nbgrader(dest, "autograde", assignment, "--create", check=False)
         if proc.returncode != 0:
             print(f"  (stock autograde {assignment} reported errors)")
@@ -56,10 +56,10 @@ def ours(dest: Path, workers: int) -> float:
     return time.perf_counter() - start
 
 
-def floor() -> float:
+def floor(only: tuple[str, ...] | None = None) -> float:
     """Mean wall time to execute each source notebook once (kernel start + work)."""
     times = []
-    for assignment in assignments(ROOT):
+    for assignment in only or assignments(ROOT):
         for path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
             start = time.perf_counter()
@@ -74,17 +74,22 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=len(cohort.ORDINARY))
     parser.add_argument("--workers", type=int, nargs="+", default=[os.cpu_count() or 2],
                         help="one or more worker counts to time (each on a fresh copy)")
+    parser.add_argument("--only", nargs="+", default=None, metavar="ASSIGNMENT",
+                        help="grade only these assignments (the smoke test uses one)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench",
+                        help="where the course copies go (deleted first)")
     args = parser.parse_args()
-    _ensure_venv_on_path()
-    base = ROOT / "build" / "bench"
+    ensure_venv_on_path()
+    base = args.out
     shutil.rmtree(base, ignore_errors=True)
-    n = build(base / "stock", args.learners)
+    only = tuple(args.only) if args.only else None
+    n = build(base / "stock", args.learners, only)
     for w in args.workers:
-        build(base / f"ours-{w}", args.learners)
+        build(base / f"ours-{w}", args.learners, only)
     print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores")
-    t_floor = floor()
+    t_floor = floor(only)
     print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
-    t_stock = stock(base / "stock")
+    t_stock = stock(base / "stock", only)
     print(f"stock sequential nbgrader autograde: {t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
     for w in args.workers:
         t_ours = ours(base / f"ours-{w}", w)

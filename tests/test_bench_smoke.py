@@ -1,0 +1,30 @@
+"""The grading benchmark runs end to end on a tiny cohort, so it cannot rot unnoticed.
+
+It asserts that the script finishes and prints its table (floor, stock, ours, ratio), never
+a time: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def test_bench_grading_prints_its_ratios(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_grading.py"), "--learners", "2",
+         "--workers", "1", "--only", "lesson-00-welcome", "--out", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=500, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert re.search(r"2 learners, 2 notebooks", out), out
+    assert re.search(r"per-notebook floor .*: \d+\.\d+ s", out), out
+    assert re.search(r"stock sequential nbgrader autograde: \d+\.\d+ s", out), out
+    assert re.search(r"make grade, 1 workers .*ratio: \d+\.\d+x", out), out
