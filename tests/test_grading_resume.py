@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import pytest
 
 from negotiation_course.grading.grade import grade_course
@@ -21,12 +22,22 @@ from .support.grading_support import LESSON, filled, small_course, submit
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 LEARNERS = [f"r{i:02d}" for i in range(8)]
+#: Each learner's notebook sleeps this long in a cell of its own, so that after two grades
+#: at least (8 - 2) * PAUSE / 2 workers of grading remain when the kill lands, on any machine.
+PAUSE = 1.5
+
+
+def slowed(data: bytes) -> bytes:
+    """The submission with a first cell that waits PAUSE seconds (a learner may add cells)."""
+    nb = nbformat.reads(data.decode(), as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(f"import time\ntime.sleep({PAUSE})"))
+    return nbformat.writes(nb).encode()
 
 
 def test_sigkill_mid_batch_then_rerun(tmp_path):
     course = small_course(tmp_path / "course")
     for i, learner in enumerate(LEARNERS):
-        submit(course, learner, filled("complete" if i % 2 else "alternative"))
+        submit(course, learner, slowed(filled("complete" if i % 2 else "alternative")))
     status = course / "build" / "grading" / "status.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "negotiation_course.grading.grade", "--course-dir", str(course),

@@ -7,6 +7,7 @@ import re
 import tokenize
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from negotiation_course.grading.answer_key import keys_in
@@ -18,7 +19,8 @@ HIDDEN_RE = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.
 SOLUTION_RE = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "answer-key")
-NUMBER_RE = re.compile(r"(?<![\w.])-?\d[\d_]*(?:\.\d+)?(?![\w.])")
+#: A number in text, also one that ends a sentence ("... is 55120.5.").
+NUMBER_RE = re.compile(r"(?<![\w.])-?\d[\d_]*(?:\.\d+)?(?!\w|\.\d)")
 
 
 def _literals(code: str) -> set[str]:
@@ -106,8 +108,36 @@ def test_package_holds_no_markers():
             assert not re.match(r"#\s*answer-key:\s*\{", stripped), path
 
 
-def test_leak_detector_catches_a_planted_literal(tmp_path):
+def _leaks(assignment: str, texts: list[tuple[str, str]]) -> set[str]:
+    """Hidden-only literals found in ``texts`` (the check the shipping tests run)."""
+    secrets, found = _hidden_only_literals(assignment), set()
+    for path, text in texts:
+        shipped = _literals(text) if path.endswith(".py") else _text_literals(text)
+        if path.endswith(".ipynb"):
+            cells = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+            shipped = {_num(m) for m in NUMBER_RE.findall(cells)}
+        found |= secrets & shipped
+    return found
+
+
+def _numeric_secrets(assignment: str) -> list[str]:
+    return sorted(x for x in _hidden_only_literals(assignment) if NUMBER_RE.fullmatch(x))
+
+
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if _numeric_secrets(a)])
+def test_leak_detector_catches_a_literal_planted_in_a_release(assignment):
+    """Plant one hidden-test answer into a copy of the real release: the check finds it."""
+    release = release_path(assignment).read_text(encoding="utf-8")
+    assert _leaks(assignment, [("release.ipynb", release)]) == set()
+    secret = _numeric_secrets(assignment)[0]
+    nb = nbformat.reads(release, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"A worked example gives {secret}."))
+    planted = nbformat.writes(nb)
+    assert _leaks(assignment, [("release.ipynb", planted)]) == {secret}
+    module = f"ANSWER = {secret}\n"
+    assert _leaks(assignment, [("helper.py", module)]) == {secret}
+
+
+def test_key_lines_are_read_from_hidden_tests():
     code = 'x = 1\n### BEGIN HIDDEN TESTS\n# answer-key: {"id": "x", "number": 55120.5}\n'
-    secrets = {_num("55120.5")}
-    assert secrets & _text_literals('{"source": "x = 55120.5"}')
     assert keys_in(code)[0].expected == 55120.5
