@@ -53,12 +53,24 @@ def dangling_link(course: Path, folder: Path, assignment: str, data: bytes) -> N
     (folder / "gone.csv").symlink_to(course / "no-such-file")
 
 
+def make_nested(root: Path, levels: int = 1_500) -> Path:
+    """``root/d/d/...`` one level at a time, relative to an open folder (``os.makedirs``
+    recurses past Python's limit; absolute paths make it quadratic)."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(levels):
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+    finally:
+        os.close(fd)
+    return root.joinpath(*["d"] * levels)
+
+
 def deep_nesting(course: Path, folder: Path, assignment: str, data: bytes) -> None:
     _notebook(folder, assignment, data)
-    deep = folder
-    for _ in range(1_500):
-        deep = deep / "d"
-    os.makedirs(deep)
+    make_nested(folder)
 
 
 def too_many_files(course: Path, folder: Path, assignment: str, data: bytes) -> None:

@@ -19,8 +19,8 @@ import argparse
 import multiprocessing
 import os
 import sys
-import traceback
 import tempfile
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
