@@ -132,4 +132,5 @@ def test_grading_a_cohort_with_every_hostile_intake_case(tmp_path):
                                                              *(f"h-{c}" for c in CASES)}
     for case in ("link-to-source", "link-to-gradebook", "notebook-is-link"):
         assert not (course / "autograded" / f"h-{case}").exists()
+    assert (course / "autograded").stat().st_mode & 0o077 == 0  # nothing world-readable
     intake.remove_tree(course / "submitted" / "h-deep-nesting")

@@ -106,6 +106,7 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
         traceback.print_exc()
     finally:
         remove_tree(runtime)
+    _private(course_dir / "autograded")
     rows = statuses(course_dir, db_url, course_id, names, store)
     rows += [LearnerStatus(name, a, 0.0, 0.0, f"{ERROR}: {why}", "not graded")
              for name, why in refused_learners(course_dir) for a in names]
@@ -114,6 +115,12 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     finally:
         write_grades_csv(rows, course_dir / "grades.csv")
     return rows
+
+
+def _private(folder: Path) -> None:
+    """Only the grader account may enter ``autograded/`` (copies of learner work)."""
+    if folder.is_dir() and not folder.is_symlink():
+        os.chmod(folder, 0o700)
 
 
 def _intake(course_dir: Path, store: StatusStore,
