@@ -109,7 +109,7 @@ def parse(source: str, grade_id: str = "?") -> Rubric:
     if scores[0] != points:
         raise RubricError(f"{where}: the top level gives {scores[0]} points but the title "
                           f"says {points}")
-    if any(a <= b for a, b in zip(scores, scores[1:])) or scores[-1] != 0:
+    if any(a <= b for a, b in zip(scores, scores[1:], strict=False)) or scores[-1] != 0:
         raise RubricError(f"{where}: levels must fall strictly from {points} to 0, "
                           f"not {scores}")
     return Rubric(grade_id, title.group("label"), points, tuple(levels))
@@ -144,6 +144,7 @@ def reflections(nb) -> list[Reflection]:
             raise RubricError(f"two rubric cells for {target} (cells {claimed[target]} "
                               f"and {i})")
         claimed[target] = i
+    for target, i in claimed.items():
         following = cells[i + 1] if i + 1 < len(cells) else None
         next_id = (following or {}).get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if following is None or not is_reflection(following) or next_id != target:
