@@ -172,7 +172,8 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits) -> list[str]:
     env = {"PATH": f"{paths.venv}/bin:/usr/bin:/bin", "HOME": "/tmp", "USER": "learner",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/mpl", "IPYTHONDIR": "/tmp/.ipython",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1",
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1",
            "NEGOTIATION_COURSE_DATA": str(paths.data)}
     if paths.stubs is not None:
         env["PYTHONPATH"] = str(paths.stubs)
