@@ -227,11 +227,13 @@ def pre_run_hook(source: NotebookNode, release: NotebookNode) -> bytes:
 
 
 def patched_record(source: NotebookNode, release: NotebookNode) -> bytes:
-    return _with_code_in_answers(release, PATCHED_RECORD)
+    # every name defined (wrongly), so the hidden test reaches the patched recorder
+    code = PATCHED_RECORD + _gaming_assignments(source, "None")
+    return _with_code_in_answers(release, code)
 
 
 def forged_record(source: NotebookNode, release: NotebookNode) -> bytes:
-    return _with_code_in_answers(release, FORGED_RECORD)
+    return _with_code_in_answers(release, FORGED_RECORD + _gaming_assignments(source, "None"))
 
 
 CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
