@@ -46,6 +46,7 @@ from traitlets import Dict, Float, Integer, Unicode
 
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
+from .intake import remove_tree
 
 #: Set to "off" to grade without the sandbox (the instructor's explicit opt-out).
 OPT_OUT_ENV = "NEGOTIATION_COURSE_SANDBOX"
@@ -337,7 +338,7 @@ class SandboxKernelManager(AsyncKernelManager):
             self._stderr.close()
             self._stderr = None
         if self._kdir is not None:
-            shutil.rmtree(self._kdir, ignore_errors=True)
+            remove_tree(Path(self._kdir))  # however deep a kernel nested its folders
             self._kdir = None
 
     # AsyncKernelManager binds its public coroutines at class creation: rebind ours.
