@@ -1,0 +1,192 @@
+"""Two calculators a coach can use with a client, in the course notebooks or anywhere else.
+
+* :func:`compare_offers` puts job offers side by side over the whole package (base pay,
+  employer retirement match, the employer's share of the health premium, paid time off
+  valued in days of pay, bonus target, sign-on bonus), because offers that differ in base
+  pay alone are rare and the highest base is not always the best offer.
+* :func:`lifetime_value` adds up a salary over a number of years with annual raises, in
+  nominal dollars and in today's dollars (real), so a coach quotes a long-run figure with
+  its inflation assumption instead of a nominal 40-year total that overstates it.
+
+Rates are fractions (4% is ``0.04``) and amounts are dollars per year unless a name says
+otherwise. Bad input raises ``ValueError`` or ``TypeError`` with a message that says what
+to write instead; the calculators never guess.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+WORK_DAYS_PER_YEAR = 260  # 52 weeks x 5 days: the usual basis for a day of pay
+
+# The fields an offer may have, in the order the comparison shows them.
+OFFER_FIELDS = (
+    "base_salary",        # dollars per year
+    "retirement_match",   # employer match as a fraction of base pay (0.04 = 4%)
+    "health_premium",     # employer's share of the health premium, dollars per year
+    "pto_days",           # paid days off per year (vacation, holidays, sick days)
+    "bonus_target",       # target bonus as a fraction of base pay (not guaranteed)
+    "sign_on",            # one-time sign-on bonus, dollars
+)
+
+COLUMNS = (
+    "base_salary", "retirement_match", "health_premium", "paid_time_off",
+    "guaranteed_yearly", "bonus_target", "yearly_with_bonus", "sign_on", "first_year",
+)
+
+
+def _number(value: Any, what: str) -> float:
+    """A finite real number, or a clear error (a bool or a text is not an amount)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, not {value!r}")
+    return float(value)
+
+
+def _amount(value: Any, what: str) -> float:
+    """A dollar amount or a count: zero or more."""
+    number = _number(value, what)
+    if number < 0:
+        raise ValueError(f"{what} cannot be negative (got {value!r})")
+    return number
+
+
+def _fraction(value: Any, what: str, *, low: float = 0.0) -> float:
+    """A rate written as a fraction; 4 instead of 0.04 is the common slip, so say so."""
+    number = _number(value, what)
+    if number > 1:
+        raise ValueError(f"{what} is a fraction: write 4% as 0.04, not {value!r}")
+    if number < low:
+        raise ValueError(f"{what} must be at least {low} (got {value!r})")
+    return number
+
+
+def offer_value(offer: Mapping[str, Any], *,
+                work_days_per_year: int = WORK_DAYS_PER_YEAR) -> dict[str, float]:
+    """The dollar value of each part of one offer, and the totals (see :data:`COLUMNS`).
+
+    Paid time off is valued at a day of pay (base salary / work days per year) per day:
+    a figure for comparing offers, not the employer's cost. The bonus is counted at its
+    target, which is not a promise, so the guaranteed total leaves it out; the sign-on
+    bonus is paid once, so only the first-year total includes it.
+    """
+    if not isinstance(offer, Mapping):
+        raise TypeError(f"an offer is a dict of its parts, such as "
+                        f"{{'base_salary': 60000}}, not {offer!r}")
+    unknown = sorted(set(offer) - set(OFFER_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown offer part(s) {', '.join(map(str, unknown))}; "
+                         f"the parts are {', '.join(OFFER_FIELDS)}")
+    if "base_salary" not in offer:
+        raise ValueError("an offer needs a base_salary (dollars per year)")
+    days = _amount(work_days_per_year, "work_days_per_year")
+    if days == 0:
+        raise ValueError("work_days_per_year must be more than zero")
+    base = _amount(offer["base_salary"], "base_salary")
+    match = _fraction(offer.get("retirement_match", 0), "retirement_match")
+    health = _amount(offer.get("health_premium", 0), "health_premium")
+    pto_days = _amount(offer.get("pto_days", 0), "pto_days")
+    if pto_days > days:
+        raise ValueError(f"pto_days ({pto_days:g}) cannot exceed the {days:g} work days "
+                         "in a year")
+    bonus = _fraction(offer.get("bonus_target", 0), "bonus_target")
+    sign_on = _amount(offer.get("sign_on", 0), "sign_on")
+
+    paid_time_off = pto_days * base / days
+    guaranteed = base + base * match + health + paid_time_off
+    with_bonus = guaranteed + base * bonus
+    return {
+        "base_salary": base,
+        "retirement_match": base * match,
+        "health_premium": health,
+        "paid_time_off": paid_time_off,
+        "guaranteed_yearly": guaranteed,
+        "bonus_target": base * bonus,
+        "yearly_with_bonus": with_bonus,
+        "sign_on": sign_on,
+        "first_year": with_bonus + sign_on,
+    }
+
+
+def compare_offers(offers: Mapping[str, Mapping[str, Any]], *,
+                   work_days_per_year: int = WORK_DAYS_PER_YEAR) -> pd.DataFrame:
+    """Offers side by side, one row each, best guaranteed yearly value first.
+
+    ``offers`` maps a name to the offer's parts, for example::
+
+        compare_offers({
+            "Clinic": {"base_salary": 58000, "retirement_match": 0.04,
+                       "health_premium": 6500, "pto_days": 20},
+            "Hospital": {"base_salary": 61000, "health_premium": 4000,
+                         "pto_days": 15, "sign_on": 3000},
+        })
+
+    Missing parts count as zero. Ranking by the guaranteed value (base, match, health
+    premium, paid time off) keeps an uncertain bonus target and a one-time sign-on bonus
+    from deciding the order; both are shown in their own columns.
+    """
+    if not isinstance(offers, Mapping):
+        raise TypeError("give the offers as a dict of name -> offer parts, "
+                        f"not {type(offers).__name__}")
+    if not offers:
+        raise ValueError("there are no offers to compare")
+    rows = {}
+    for name, offer in offers.items():
+        try:
+            rows[name] = offer_value(offer, work_days_per_year=work_days_per_year)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"offer {name!r}: {error}") from None
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(COLUMNS))
+    table.index.name = "offer"
+    return table.sort_values("guaranteed_yearly", ascending=False, kind="stable")
+
+
+@dataclass(frozen=True)
+class LifetimeValue:
+    """Total pay over the years: in nominal dollars and in today's dollars."""
+
+    nominal: float
+    real: float
+    years: int
+    inflation: float
+
+
+def lifetime_value(start_salary: float, raise_rate: float, years: int, *,
+                   inflation: float) -> LifetimeValue:
+    """Pay summed over ``years`` with a raise each year, nominal and in today's dollars.
+
+    Year 1 pays ``start_salary``; each later year pays ``raise_rate`` more than the one
+    before. The real total divides year *t*'s pay by ``(1 + inflation) ** (t - 1)``, so it
+    is in year-1 dollars. ``inflation`` has no default on purpose: a long-run total means
+    little without its inflation assumption. A raise equal to inflation keeps the real
+    total at ``start_salary * years``.
+    """
+    salary = _amount(start_salary, "start_salary")
+    growth = _fraction(raise_rate, "raise_rate", low=-0.99)
+    prices = _fraction(inflation, "inflation", low=-0.99)
+    if isinstance(years, bool) or not isinstance(years, int):
+        raise TypeError(f"years must be a whole number, not {years!r}")
+    if years < 0:
+        raise ValueError(f"years cannot be negative (got {years!r})")
+    nominal = sum(salary * (1 + growth) ** t for t in range(years))
+    real = sum(salary * ((1 + growth) / (1 + prices)) ** t for t in range(years))
+    return LifetimeValue(nominal=nominal, real=real, years=years, inflation=prices)
+
+
+def start_difference(lower_start: float, higher_start: float, raise_rate: float,
+                     years: int, *, inflation: float) -> LifetimeValue:
+    """What a higher starting salary is worth over the years, nominal and real.
+
+    Both starts get the same raises, so the gap compounds: this is the figure behind
+    "negotiating the first offer matters", stated with its assumptions.
+    """
+    low = lifetime_value(lower_start, raise_rate, years, inflation=inflation)
+    high = lifetime_value(higher_start, raise_rate, years, inflation=inflation)
+    return LifetimeValue(nominal=high.nominal - low.nominal, real=high.real - low.real,
+                         years=years, inflation=low.inflation)

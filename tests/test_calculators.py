@@ -1,0 +1,135 @@
+"""The coach's calculators: known values worked by hand, edge cases, and clear errors."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from negotiation_course.calculators import (
+    COLUMNS,
+    compare_offers,
+    lifetime_value,
+    offer_value,
+    start_difference,
+)
+
+CLINIC = {"base_salary": 52000, "retirement_match": 0.04, "health_premium": 6500,
+          "pto_days": 20, "bonus_target": 0.05, "sign_on": 0}
+HOSPITAL = {"base_salary": 54600, "health_premium": 4000, "pto_days": 10, "sign_on": 3000}
+
+
+def test_offer_value_by_hand() -> None:
+    value = offer_value(CLINIC)
+    # 52,000 / 260 = 200 a day; 20 days = 4,000; match 4% = 2,080; bonus 5% = 2,600
+    assert value["retirement_match"] == pytest.approx(2080)
+    assert value["paid_time_off"] == pytest.approx(4000)
+    assert value["guaranteed_yearly"] == pytest.approx(52000 + 2080 + 6500 + 4000)
+    assert value["yearly_with_bonus"] == pytest.approx(64580 + 2600)
+    assert value["first_year"] == pytest.approx(67180)
+    assert list(value) == list(COLUMNS)
+
+
+def test_compare_ranks_by_guaranteed_value_not_base() -> None:
+    table = compare_offers({"Hospital": HOSPITAL, "Clinic": CLINIC})
+    # Hospital: 54,600 + 4,000 + 10 x 210 = 60,700; the Clinic's 64,580 ranks first
+    assert list(table.index) == ["Clinic", "Hospital"]
+    assert table.loc["Hospital", "guaranteed_yearly"] == pytest.approx(60700)
+    assert table.loc["Hospital", "first_year"] == pytest.approx(63700)
+    assert list(table.columns) == list(COLUMNS)
+
+
+def test_missing_parts_count_as_zero_and_ties_keep_order() -> None:
+    table = compare_offers({"A": {"base_salary": 50000}, "B": {"base_salary": 50000}})
+    assert list(table.index) == ["A", "B"]
+    assert table.loc["A", "guaranteed_yearly"] == 50000
+    assert table.loc["A", "first_year"] == 50000
+
+
+def test_work_days_basis_can_change() -> None:
+    value = offer_value({"base_salary": 50000, "pto_days": 10}, work_days_per_year=250)
+    assert value["paid_time_off"] == pytest.approx(2000)
+
+
+def test_zero_salary_is_allowed() -> None:
+    assert offer_value({"base_salary": 0, "sign_on": 500})["first_year"] == 500
+
+
+@pytest.mark.parametrize(("offer", "error", "words"), [
+    ({"base_salary": 50000, "retirement_match": 4}, ValueError, "write 4% as 0.04"),
+    ({"base_salary": 50000, "bonus_target": 10}, ValueError, "write 4% as 0.04"),
+    ({"base_salary": -1}, ValueError, "cannot be negative"),
+    ({"base_salary": "50,000"}, TypeError, "must be a number"),
+    ({"base_salary": True}, TypeError, "must be a number"),
+    ({"base_salary": math.nan}, ValueError, "finite"),
+    ({"health_premium": 5000}, ValueError, "needs a base_salary"),
+    ({"base_salary": 50000, "salary": 1}, ValueError, "unknown offer part(s) salary"),
+    ({"base_salary": 50000, "pto_days": 300}, ValueError, "cannot exceed"),
+    ({"base_salary": 50000, "retirement_match": -0.01}, ValueError, "at least 0"),
+])
+def test_bad_offer_says_what_is_wrong(offer: dict, error: type, words: str) -> None:
+    with pytest.raises(error, match="offer 'X'") as raised:
+        compare_offers({"X": offer})
+    assert words in str(raised.value)
+
+
+def test_bad_offers_container() -> None:
+    with pytest.raises(ValueError, match="no offers"):
+        compare_offers({})
+    with pytest.raises(TypeError, match="dict of name"):
+        compare_offers([CLINIC])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="dict of its parts"):
+        compare_offers({"X": 50000})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="more than zero"):
+        compare_offers({"X": CLINIC}, work_days_per_year=0)
+
+
+def test_lifetime_value_known_values() -> None:
+    flat = lifetime_value(50000, 0, 3, inflation=0)
+    assert (flat.nominal, flat.real) == (150000, 150000)
+    two = lifetime_value(50000, 0.10, 2, inflation=0.0)
+    assert two.nominal == pytest.approx(105000)
+    # a raise equal to inflation keeps every year at the start salary in today's dollars
+    even = lifetime_value(60000, 0.03, 40, inflation=0.03)
+    assert even.real == pytest.approx(60000 * 40)
+    assert even.nominal == pytest.approx(60000 * (1.03 ** 40 - 1) / 0.03)
+    assert even.nominal > even.real
+
+
+def test_lifetime_value_real_is_below_nominal_with_inflation() -> None:
+    value = lifetime_value(50000, 0.02, 2, inflation=0.04)
+    assert value.nominal == pytest.approx(101000)
+    assert value.real == pytest.approx(50000 + 51000 / 1.04)
+    assert (value.years, value.inflation) == (2, 0.04)
+
+
+def test_lifetime_value_edges() -> None:
+    assert lifetime_value(50000, 0.03, 0, inflation=0.02).nominal == 0
+    assert lifetime_value(50000, 0.03, 1, inflation=0.5).real == 50000
+    assert lifetime_value(50000, -0.05, 2, inflation=0).nominal == pytest.approx(97500)
+
+
+def test_start_difference_compounds() -> None:
+    gap = start_difference(50000, 55000, 0.03, 2, inflation=0)
+    assert gap.nominal == pytest.approx(5000 + 5150)
+    assert gap.real == pytest.approx(gap.nominal)
+
+
+@pytest.mark.parametrize(("args", "kwargs", "error", "words"), [
+    ((50000, 3, 10), {"inflation": 0.02}, ValueError, "write 4% as 0.04"),
+    ((50000, 0.03, 10), {"inflation": 2.5}, ValueError, "write 4% as 0.04"),
+    ((50000, 0.03, 10.5), {"inflation": 0.02}, TypeError, "whole number"),
+    ((50000, 0.03, -1), {"inflation": 0.02}, ValueError, "cannot be negative"),
+    ((-5, 0.03, 10), {"inflation": 0.02}, ValueError, "cannot be negative"),
+    ((50000, -1.0, 10), {"inflation": 0.02}, ValueError, "at least -0.99"),
+    (("50000", 0.03, 10), {"inflation": 0.02}, TypeError, "must be a number"),
+])
+def test_lifetime_value_bad_input(args: tuple, kwargs: dict, error: type, words: str) -> None:
+    with pytest.raises(error) as raised:
+        lifetime_value(*args, **kwargs)
+    assert words in str(raised.value)
+
+
+def test_inflation_must_be_stated() -> None:
+    with pytest.raises(TypeError):
+        lifetime_value(50000, 0.03, 10)  # type: ignore[call-arg]
