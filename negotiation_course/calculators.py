@@ -190,3 +190,38 @@ def start_difference(lower_start: float, higher_start: float, raise_rate: float,
     high = lifetime_value(higher_start, raise_rate, years, inflation=inflation)
     return LifetimeValue(nominal=high.nominal - low.nominal, real=high.real - low.real,
                          years=years, inflation=low.inflation)
+
+
+PERCENTILE_LABELS = (
+    ("a_pct10", "10th percentile"), ("a_pct25", "25th percentile"), ("a_median", "median"),
+    ("a_pct75", "75th percentile"), ("a_pct90", "90th percentile"),
+)
+
+
+def place_in_range(salary: float, wages: Mapping[str, Any]) -> str:
+    """Where a salary falls among an occupation's published wage percentiles, in words.
+
+    ``wages`` is an OEWS row (``negotiation_course.data.oews_range``) or any mapping with
+    ``a_pct10``, ``a_pct25``, ``a_median``, ``a_pct75`` and ``a_pct90``. The answer is a
+    band ("between the 25th percentile and the median"), never an exact percentile: OEWS
+    publishes five points, and anything between them would be an interpolation.
+    """
+    pay = _amount(salary, "salary")
+    points = []
+    for key, label in PERCENTILE_LABELS:
+        if key not in wages:
+            raise ValueError(f"the wage row has no {key}; pass an OEWS row")
+        points.append((_amount(wages[key], key), label))
+    if any(low > high for (low, _), (high, _) in zip(points, points[1:], strict=False)):
+        raise ValueError("the wage percentiles are not in increasing order")
+    if pay < points[0][0]:
+        return "below the 10th percentile"
+    if pay > points[-1][0]:
+        return "above the 90th percentile"
+    for value, label in points:
+        if pay == value:
+            return f"at the {label}"
+    for (low, low_label), (high, high_label) in zip(points, points[1:], strict=False):
+        if low < pay < high:
+            return f"between the {low_label} and the {high_label}"
+    raise AssertionError("unreachable: the bands cover every salary")

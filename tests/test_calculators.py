@@ -6,11 +6,13 @@ import math
 
 import pytest
 
+from negotiation_course import data
 from negotiation_course.calculators import (
     COLUMNS,
     compare_offers,
     lifetime_value,
     offer_value,
+    place_in_range,
     start_difference,
 )
 
@@ -133,3 +135,35 @@ def test_lifetime_value_bad_input(args: tuple, kwargs: dict, error: type, words:
 def test_inflation_must_be_stated() -> None:
     with pytest.raises(TypeError):
         lifetime_value(50000, 0.03, 10)  # type: ignore[call-arg]
+
+
+COUNSELORS_2025 = {"a_pct10": 45020.0, "a_pct25": 51270.0, "a_median": 64330.0,
+                   "a_pct75": 82870.0, "a_pct90": 104770.0}
+
+
+@pytest.mark.parametrize(("salary", "band"), [
+    (40000, "below the 10th percentile"),
+    (45020, "at the 10th percentile"),
+    (58000, "between the 25th percentile and the median"),
+    (64330, "at the median"),
+    (90000, "between the 75th percentile and the 90th percentile"),
+    (120000, "above the 90th percentile"),
+])
+def test_place_in_range_bands(salary: float, band: str) -> None:
+    assert place_in_range(salary, COUNSELORS_2025) == band
+
+
+def test_place_in_range_reads_the_data_row() -> None:
+    row = data.oews_range("21-1012", release="May 2025")
+    assert row["flag"] == "P*"
+    assert {k: row[k] for k in COUNSELORS_2025} == COUNSELORS_2025
+    assert place_in_range(58000, row) == "between the 25th percentile and the median"
+
+
+def test_place_in_range_bad_input() -> None:
+    with pytest.raises(ValueError, match="no a_pct90"):
+        place_in_range(50000, {k: v for k, v in COUNSELORS_2025.items() if k != "a_pct90"})
+    with pytest.raises(ValueError, match="increasing"):
+        place_in_range(50000, {**COUNSELORS_2025, "a_pct25": 99999.0})
+    with pytest.raises(KeyError, match="no OEWS row"):
+        data.oews_range("99-9999")
