@@ -4,9 +4,11 @@
   employer retirement match, the employer's share of the health premium, paid time off
   valued in days of pay, bonus target, sign-on bonus), because offers that differ in base
   pay alone are rare and the highest base is not always the best offer.
-* :func:`lifetime_value` adds up a salary over a number of years with annual raises, in
-  nominal dollars and in today's dollars (real), so a coach quotes a long-run figure with
-  its inflation assumption instead of a nominal 40-year total that overstates it.
+* :func:`place_in_range` says where a salary falls among an occupation's published OEWS
+  wage percentiles.
+
+(``lifetime_value`` is deliberately not here yet: Lesson 2 item 2g asks learners to write
+that function, and a shipped one would answer it; see the branch history.)
 
 Rates are fractions (4% is ``0.04``) and amounts are dollars per year unless a name says
 otherwise. Bad input raises ``ValueError`` or ``TypeError`` with a message that says what
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -145,51 +146,6 @@ def compare_offers(offers: Mapping[str, Mapping[str, Any]], *,
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(COLUMNS))
     table.index.name = "offer"
     return table.sort_values("guaranteed_yearly", ascending=False, kind="stable")
-
-
-@dataclass(frozen=True)
-class LifetimeValue:
-    """Total pay over the years: in nominal dollars and in today's dollars."""
-
-    nominal: float
-    real: float
-    years: int
-    inflation: float
-
-
-def lifetime_value(start_salary: float, raise_rate: float, years: int, *,
-                   inflation: float) -> LifetimeValue:
-    """Pay summed over ``years`` with a raise each year, nominal and in today's dollars.
-
-    Year 1 pays ``start_salary``; each later year pays ``raise_rate`` more than the one
-    before. The real total divides year *t*'s pay by ``(1 + inflation) ** (t - 1)``, so it
-    is in year-1 dollars. ``inflation`` has no default on purpose: a long-run total means
-    little without its inflation assumption. A raise equal to inflation keeps the real
-    total at ``start_salary * years``.
-    """
-    salary = _amount(start_salary, "start_salary")
-    growth = _fraction(raise_rate, "raise_rate", low=-0.99)
-    prices = _fraction(inflation, "inflation", low=-0.99)
-    if isinstance(years, bool) or not isinstance(years, int):
-        raise TypeError(f"years must be a whole number, not {years!r}")
-    if years < 0:
-        raise ValueError(f"years cannot be negative (got {years!r})")
-    nominal = sum(salary * (1 + growth) ** t for t in range(years))
-    real = sum(salary * ((1 + growth) / (1 + prices)) ** t for t in range(years))
-    return LifetimeValue(nominal=nominal, real=real, years=years, inflation=prices)
-
-
-def start_difference(lower_start: float, higher_start: float, raise_rate: float,
-                     years: int, *, inflation: float) -> LifetimeValue:
-    """What a higher starting salary is worth over the years, nominal and real.
-
-    Both starts get the same raises, so the gap compounds: this is the figure behind
-    "negotiating the first offer matters", stated with its assumptions.
-    """
-    low = lifetime_value(lower_start, raise_rate, years, inflation=inflation)
-    high = lifetime_value(higher_start, raise_rate, years, inflation=inflation)
-    return LifetimeValue(nominal=high.nominal - low.nominal, real=high.real - low.real,
-                         years=years, inflation=low.inflation)
 
 
 PERCENTILE_LABELS = (

@@ -10,10 +10,8 @@ from negotiation_course import data
 from negotiation_course.calculators import (
     COLUMNS,
     compare_offers,
-    lifetime_value,
     offer_value,
     place_in_range,
-    start_difference,
 )
 
 CLINIC = {"base_salary": 52000, "retirement_match": 0.04, "health_premium": 6500,
@@ -84,57 +82,6 @@ def test_bad_offers_container() -> None:
         compare_offers({"X": 50000})  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="more than zero"):
         compare_offers({"X": CLINIC}, work_days_per_year=0)
-
-
-def test_lifetime_value_known_values() -> None:
-    flat = lifetime_value(50000, 0, 3, inflation=0)
-    assert (flat.nominal, flat.real) == (150000, 150000)
-    two = lifetime_value(50000, 0.10, 2, inflation=0.0)
-    assert two.nominal == pytest.approx(105000)
-    # a raise equal to inflation keeps every year at the start salary in today's dollars
-    even = lifetime_value(60000, 0.03, 40, inflation=0.03)
-    assert even.real == pytest.approx(60000 * 40)
-    assert even.nominal == pytest.approx(60000 * (1.03 ** 40 - 1) / 0.03)
-    assert even.nominal > even.real
-
-
-def test_lifetime_value_real_is_below_nominal_with_inflation() -> None:
-    value = lifetime_value(50000, 0.02, 2, inflation=0.04)
-    assert value.nominal == pytest.approx(101000)
-    assert value.real == pytest.approx(50000 + 51000 / 1.04)
-    assert (value.years, value.inflation) == (2, 0.04)
-
-
-def test_lifetime_value_edges() -> None:
-    assert lifetime_value(50000, 0.03, 0, inflation=0.02).nominal == 0
-    assert lifetime_value(50000, 0.03, 1, inflation=0.5).real == 50000
-    assert lifetime_value(50000, -0.05, 2, inflation=0).nominal == pytest.approx(97500)
-
-
-def test_start_difference_compounds() -> None:
-    gap = start_difference(50000, 55000, 0.03, 2, inflation=0)
-    assert gap.nominal == pytest.approx(5000 + 5150)
-    assert gap.real == pytest.approx(gap.nominal)
-
-
-@pytest.mark.parametrize(("args", "kwargs", "error", "words"), [
-    ((50000, 3, 10), {"inflation": 0.02}, ValueError, "write 4% as 0.04"),
-    ((50000, 0.03, 10), {"inflation": 2.5}, ValueError, "write 4% as 0.04"),
-    ((50000, 0.03, 10.5), {"inflation": 0.02}, TypeError, "whole number"),
-    ((50000, 0.03, -1), {"inflation": 0.02}, ValueError, "cannot be negative"),
-    ((-5, 0.03, 10), {"inflation": 0.02}, ValueError, "cannot be negative"),
-    ((50000, -1.0, 10), {"inflation": 0.02}, ValueError, "at least -0.99"),
-    (("50000", 0.03, 10), {"inflation": 0.02}, TypeError, "must be a number"),
-])
-def test_lifetime_value_bad_input(args: tuple, kwargs: dict, error: type, words: str) -> None:
-    with pytest.raises(error) as raised:
-        lifetime_value(*args, **kwargs)
-    assert words in str(raised.value)
-
-
-def test_inflation_must_be_stated() -> None:
-    with pytest.raises(TypeError):
-        lifetime_value(50000, 0.03, 10)  # type: ignore[call-arg]
 
 
 COUNSELORS_2025 = {"a_pct10": 45020.0, "a_pct25": 51270.0, "a_median": 64330.0,
