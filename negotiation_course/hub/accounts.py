@@ -7,7 +7,8 @@ bad row never leaves half a cohort created.
 
 Usage (as root):
     python -m negotiation_course.hub.accounts --roster roster.csv [--course-id ID]
-        [--grader grader] [--group formgrade-x] [--passwords-file /root/negotiation-course-passwords.csv]
+        [--grader grader] [--group formgrade-x]
+        [--passwords-file /root/negotiation-course-passwords.csv]
     python -m negotiation_course.hub.accounts --remove <learner id>
 
 Roster: a CSV with the header `id,name,email`. A learner id must match LEARNER_ID (also a
@@ -70,7 +71,8 @@ def read_roster(path: Path) -> list[Learner]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 3:
-            raise RosterError(f"{path}: row {number} has {len(row)} fields, expected 3 (id,name,email)")
+            raise RosterError(
+                f"{path}: row {number} has {len(row)} fields, expected 3 (id,name,email)")
         learner = Learner(*(cell.strip() for cell in row))
         if not LEARNER_ID.match(learner.id):
             raise RosterError(
@@ -113,7 +115,8 @@ def check_no_system_names(names: Sequence[str]) -> None:
     for name in names:
         user = _user(name)
         if user is not None and user.pw_uid < FIRST_REGULAR_UID:
-            raise RosterError(f"{name!r} is a system account (uid {user.pw_uid}); choose another id")
+            raise RosterError(
+                f"{name!r} is a system account (uid {user.pw_uid}); choose another id")
 
 
 def _private_home(user: pwd.struct_passwd, report: list[str]) -> None:

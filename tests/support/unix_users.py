@@ -1,4 +1,4 @@
-"""Real Unix users for the hub tests, always removed (`userdel -r`) by the fixture that made them."""
+"""Real Unix users for the hub tests, always removed (`userdel -r`) by their fixture."""
 
 from __future__ import annotations
 
