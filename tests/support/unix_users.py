@@ -1,0 +1,39 @@
+"""Real Unix users for the hub tests, always removed (`userdel -r`) by their fixture."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import secrets
+import subprocess
+
+import pytest
+
+
+def require_root() -> None:
+    """Skip (with the reason) where the tests cannot create Unix users."""
+    if os.geteuid() != 0:
+        pytest.skip("creates real Unix users with useradd: run the test suite as root")
+
+
+def unique(prefix: str = "nct") -> str:
+    """A fresh short name (`nct-1a2b3c`), unlikely to clash with anyone's account."""
+    return f"{prefix}-{secrets.token_hex(3)}"
+
+
+def remove_users(names, groups=()) -> None:
+    """Delete users with their homes and the given groups; missing ones are fine."""
+    for name in names:
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        subprocess.run(["pkill", "-KILL", "-u", name], check=False)
+        subprocess.run(["userdel", "-r", name], check=False, capture_output=True)
+    for group in groups:
+        try:
+            grp.getgrnam(group)
+        except KeyError:
+            continue
+        subprocess.run(["groupdel", group], check=False, capture_output=True)

@@ -1,0 +1,113 @@
+"""The private exchange (issue 13, item 4): collect takes only what its owner submitted.
+
+Real users: learner A submits with `nbgrader submit` as A; learner B submits as A with
+`--student=A` (later, so stock nbgrader would let it win) and plants a symlink entry. The
+owner-checking collect takes A's work, refuses both of B's entries and says so in its log.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from negotiation_course.hub.accounts import Learner, create_accounts
+from negotiation_course.hub.exchange import prepare_exchange
+from tests.support.unix_users import remove_users, require_root, unique
+
+pytestmark = pytest.mark.slow
+ASSIGNMENT = "lesson-01"
+REPO = str(Path(__file__).resolve().parents[1])  # this checkout's plugin
+NBGRADER = str(Path(sys.executable).with_name("nbgrader"))
+
+
+def _notebook(path: Path, text: str, owner: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+    nbformat.write(nb, path)
+    user = pwd.getpwnam(owner)
+    for p in (path.parent, path):
+        os.chown(p, user.pw_uid, user.pw_gid)
+
+
+def _as(user: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    home = pwd.getpwnam(user).pw_dir
+    return subprocess.run(["runuser", "-u", user, "--", "env", f"HOME={home}", *argv],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def exchange(tmp_path):
+    """Learners A and B, a grader, a sticky exchange with lesson-01 released; all removed."""
+    require_root()
+    tag = unique()
+    a, b, grader = f"{tag}-a", f"{tag}-b", f"{tag}-g"
+    top = Path(tempfile.mkdtemp(prefix="nct-exchange-", dir="/tmp"))
+    top.chmod(0o755)  # learners must reach the exchange inside it
+    try:
+        create_accounts([Learner(a, "A", "a@example.org"), Learner(b, "B", "b@example.org")],
+                        tag, grader, tmp_path / "passwords.csv")
+        course = prepare_exchange(top / "exchange", tag, grader)
+        _notebook(course / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", "released", grader)
+        yield {"a": a, "b": b, "course_id": tag, "root": top / "exchange", "course": course}
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+        remove_users([a, b, grader], [f"formgrade-{tag}"])
+
+
+def _submit(env: dict, who: str, text: str, *extra: str) -> None:
+    home = Path(pwd.getpwnam(env[who]).pw_dir)
+    _notebook(home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", text, env[who])
+    done = _as(env[who], NBGRADER, "submit", ASSIGNMENT, "--course", env["course_id"],
+               f"--Exchange.root={env['root']}", *extra, cwd=home)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_exchange_is_sticky_and_the_course_folder_the_graders(exchange):
+    root, course = exchange["root"], exchange["course"]
+    assert stat.S_IMODE(root.stat().st_mode) == 0o1777 and root.stat().st_uid == 0
+    assert pwd.getpwuid(course.stat().st_uid).pw_name.endswith("-g")
+    planted = _as(exchange["b"], "mv", str(course), str(root / "moved"), cwd=root)
+    assert planted.returncode != 0 and course.is_dir()
+
+
+def test_collect_refuses_spoofed_and_symlinked_submissions(exchange, tmp_path):
+    a, b = exchange["a"], exchange["b"]
+    _submit(exchange, "a", "the work of A")
+    time.sleep(1.1)  # B's spoof is newer: stock collect would take it
+    _submit(exchange, "b", "B pretending to be A", f"--student={a}")
+    inbound = exchange["course"] / "inbound"
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime(time.time() + 60))
+    link = _as(b, "ln", "-s", str(Path(pwd.getpwnam(b).pw_dir) / ASSIGNMENT),
+               str(inbound / f"{b}+{ASSIGNMENT}+{stamp}"), cwd=inbound)
+    assert link.returncode == 0, link.stderr
+    entries = sorted(p.name for p in inbound.iterdir())
+    assert len(entries) == 3 and sum(e.startswith(f"{a}+") for e in entries) == 2
+
+    course_dir = tmp_path / "course"
+    course_dir.mkdir()
+    collected = subprocess.run(
+        [NBGRADER, "collect", ASSIGNMENT, "--course", exchange["course_id"],
+         f"--Exchange.root={exchange['root']}",
+         "--ExchangeFactory.collect=negotiation_course.hub.exchange.OwnerCheckedCollect",
+         f"--CourseDirectory.root={course_dir}",
+         f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"],
+        cwd=course_dir, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": REPO,  # nbgrader's gradebook runs alembic from PATH
+             "PATH": os.pathsep.join([str(Path(NBGRADER).parent), os.environ["PATH"]])})
+    assert collected.returncode == 0, collected.stderr
+    log = collected.stdout + collected.stderr
+    got = nbformat.read(course_dir / "submitted" / a / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    assert got.cells[0].source == "the work of A"
+    assert not (course_dir / "submitted" / b).exists()
+    assert f"is owned by {b}, not by {a}" in log, log
+    assert "is a symlink" in log, log
