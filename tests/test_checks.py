@@ -91,7 +91,7 @@ def test_record_keeps_only_plain_values(value, recorded):
 
 
 def test_function_with_its_blank_left_says_not_answered():
-    """2g's release body keeps `this_year = ...`: the check says 'not answered yet', not TypeError."""
+    """2g's release body keeps `this_year = ...`: 'not answered yet', not a TypeError."""
     def unanswered(difference, raise_rate, years):
         total = 0
         for _ in range(years):

@@ -219,7 +219,8 @@ WRONG_NUMBER = re.compile(r"(?<![\d.,-])(?:1 minutes|(?!1 )\d+ minute(?![s-]))\b
 
 def _learner_texts() -> list[tuple[str, str]]:
     root = Path(__file__).resolve().parents[1]
-    texts = [(str(p), p.read_text(encoding="utf-8")) for p in sorted((root / "lessons").glob("*.md"))]
+    texts = [(str(p), p.read_text(encoding="utf-8"))
+             for p in sorted((root / "lessons").glob("*.md"))]
     for name in NAMES:
         path = root / "release" / name / f"{name}.ipynb"
         if path.exists():
