@@ -239,3 +239,30 @@ def test_minutes_agree_in_number_everywhere_learners_read():
     bad = [(path, m.group(0)) for path, text in _learner_texts()
            for m in WRONG_NUMBER.finditer(text)]
     assert not bad, bad
+
+
+def _release_answer_cells() -> list[tuple[str, str]]:
+    root = Path(__file__).resolve().parents[1]
+    cells = []
+    for name in NAMES:
+        path = root / "release" / name / f"{name}.ipynb"
+        if path.exists():
+            nb = nbformat.read(path, as_version=4)
+            cells += [(f"{name}:{c.metadata['nbgrader']['grade_id']}", c.source) for c in nb.cells
+                      if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+    return cells
+
+
+def test_release_answer_cells_print_nothing_and_show_one_blank_per_answer():
+    """Run All shows no `Ellipsis`: the cell ends in a statement, and each `...` is a scaffold."""
+    import ast
+
+    cells = _release_answer_cells()
+    assert len(cells) >= 20
+    for where, source in cells:
+        body = ast.parse(source).body
+        assert body and not isinstance(body[-1], ast.Expr), f"{where} prints its last value"
+        assert "YOUR ANSWER HERE" not in source, where
+        for line in source.splitlines():
+            if "..." in line:
+                assert re.fullmatch(r"\s*\w+ = \.\.\.(\s+#.*)?", line), (where, line)
