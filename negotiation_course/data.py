@@ -44,6 +44,7 @@ __all__ = [
     "describe",
     "load",
     "names",
+    "oews_range",
     "publications",
     "references",
     "validate",
@@ -394,6 +395,32 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     frame.attrs["table"] = name
     frame.attrs["citation"] = resource["citation"]
     return frame
+
+
+OEWS_PERCENTILES = ("a_pct10", "a_pct25", "a_median", "a_pct75", "a_pct90")
+
+
+def oews_range(soc_code: str, *, release: str = "May 2025", area_code: str = "99",
+               root: Path | None = None) -> pd.Series:
+    """One occupation's BLS OEWS annual wage row (percentiles, mean, flag, citation).
+
+    ``area_code`` "99" is the national estimate; the metro rows have their MSA code. The
+    row keeps its ``flag`` (P* for the national file, S for the metro rows: see
+    data/README.md), because a coach must say how firm a figure is when quoting it.
+    A code, release or area the table does not have raises a ``KeyError`` listing what
+    it does have.
+    """
+    table = load("bls_oews_wages", root)
+    rows = table[(table["soc_code"] == soc_code) & (table["release"] == release)
+                 & (table["area_code"] == area_code)]
+    if len(rows) != 1:
+        have = table.loc[table["release"] == release, ["soc_code", "area_code"]]
+        choices = ", ".join(sorted({f"{s} (area {a})" for s, a in have.itertuples(index=False)}))
+        raise KeyError(f"no OEWS row for SOC {soc_code!r}, {release}, area {area_code!r}; "
+                       f"{release} has: {choices or 'nothing'}")
+    row = rows.iloc[0].copy()
+    row.attrs["citation"] = str(row["citation"])
+    return row
 
 
 # ---------------------------------------------------------------------------------------------

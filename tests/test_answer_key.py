@@ -8,6 +8,7 @@ from negotiation_course.grading.answer_key import (
     ANSWER_MIME,
     AnswerKeyError,
     failures,
+    graded_outputs,
     keys_in,
     parse_key,
     strip_keys,
@@ -58,3 +59,23 @@ def test_failures_count_every_unmet_key(outputs, n_failures):
 def test_malformed_keys_are_refused(raw):
     with pytest.raises(AnswerKeyError):
         parse_key(raw)
+
+
+def test_only_the_key_comparison_survives_in_a_test_cells_outputs():
+    hostile = [{"output_type": "execute_result", "data": {"text/plain": "'full marks'"},
+                "execution_count": 1, "metadata": {}},
+               {"output_type": "stream", "name": "stdout", "text": "checked\n"},
+               {"output_type": "error", "ename": "AnswerCheckFailed", "evalue": "not yet",
+                "traceback": []}]
+    kept, problems = graded_outputs(keys_in(CELL), hostile)
+    assert len(problems) == 3
+    assert {o["output_type"] for o in kept} == {"stream"}
+    assert "not yet" in "".join(o["text"] for o in kept)  # the learner still reads it
+    right = [_out("x", 0.827), _out("q", "b"), _out("s", ["a", "c"]), *hostile]
+    kept, problems = graded_outputs(keys_in(CELL), right)
+    assert problems == [] and all(o["output_type"] == "stream" for o in kept)
+    assert not any("answer+json" in str(o) for o in kept)
+
+
+def test_a_test_cell_without_keys_fails_closed():
+    assert graded_outputs([], [_out("x", 1)])[1]

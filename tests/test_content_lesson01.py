@@ -274,7 +274,8 @@ def test_reflection_prompts_ask_for_commitment_and_protect_clients(nb):
     for i, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and cell.cell_type == "markdown":
-            prompt = _plain(nb.cells[i - 1].source)
+            above = i - 2 if nb.cells[i - 1].metadata.get("rubric_for") else i - 1
+            prompt = _plain(nb.cells[above].source)  # the prompt is above the rubric
             assert "commitment to change" in prompt and '"I will ..."' in prompt
             assert "could identify" in prompt
 

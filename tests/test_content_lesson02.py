@@ -212,7 +212,8 @@ def test_reflection_prompts_protect_clients_and_ask_for_a_commitment():
     for i, cell in enumerate(NB.cells):
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown" and meta.get("grade"):
-            prompt = NB.cells[i - 1].source
+            above = i - 2 if NB.cells[i - 1].metadata.get("rubric_for") else i - 1
+            prompt = NB.cells[above].source  # the prompt is above the rubric
             assert "identify a client" in prompt and '"I will ..."' in prompt
 
 

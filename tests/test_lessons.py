@@ -266,3 +266,26 @@ def test_release_answer_cells_print_nothing_and_show_one_blank_per_answer():
         for line in source.splitlines():
             if "..." in line:
                 assert re.fullmatch(r"\s*\w+ = \.\.\.(\s+#.*)?", line), (where, line)
+
+def _pass_mark_problem(text: str, mark: float) -> str | None:
+    """None when the text states ``mark`` (and only it) as the pass mark, else what to write."""
+    stated = re.findall(r"reaches \*\*(\d+)% of the points\*\*", text)
+    if stated == [f"{mark:.0%}".rstrip("%")]:
+        return None
+    return f"write once: You pass when your score reaches **{mark:.0%} of the points**"
+
+
+def test_the_assessment_states_the_pass_mark_the_certificates_use():
+    """Stated in prose (the sandbox has no course.toml to read at grading time)."""
+    text = lessons.lesson_path("assessment").read_text(encoding="utf-8")
+    assert _pass_mark_problem(text, load().pass_mark) is None, (
+        _pass_mark_problem(text, load().pass_mark))
+    assert _pass_mark_problem(text, 0.8) is not None  # the check can fail
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_lesson_code_reads_the_course_file(name):
+    """Learner code runs in the grading sandbox, where course.toml is not: no cell reads it."""
+    nb = nbformat.read(lessons.master_path(name), as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert not re.search(r"\bcourse\.load\(|course\.toml", code), name

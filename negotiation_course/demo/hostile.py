@@ -184,6 +184,58 @@ def print_history(source: NotebookNode, release: NotebookNode) -> bytes:
     return _dump(nb)
 
 
+#: Shown before every cell: an ``execute_result`` nbgrader's own rule took as full marks.
+PRE_RUN_HOOK = '''
+from IPython.display import display
+def _claim(info):
+    get_ipython().displayhook("full marks")
+    display({"text/plain": "1"}, raw=True)
+get_ipython().events.register("pre_run_cell", _claim)
+'''
+
+#: Every check passes silently and the recorder's return value is displayed by the cell.
+PATCHED_RECORD = '''
+from negotiation_course import checks
+checks.number = checks.choice = checks.choices = checks.text = checks.function = \\
+    lambda *a, **k: None
+checks.record = lambda *a, **k: "full marks"
+'''
+
+#: Answer records made up before each hidden test (ids read from the test's own source,
+#: a spread of guesses), with the real recorder silenced: records the hidden test did not
+#: produce. (A forged record holding the key's exact value would pass: it states the
+#: answer, see negotiation_course.grading.answer_key.)
+FORGED_RECORD = '''
+import re
+from IPython.display import display
+from negotiation_course import checks
+_MIME = checks.ANSWER_MIME
+checks.number = checks.choice = checks.choices = checks.text = checks.function = \\
+    lambda *a, **k: None
+checks.record = lambda *a, **k: None
+def _forge(info):
+    for answer_id in re.findall(r"record\\(\\s*[\"']([^\"']+)", info.raw_cell or ""):
+        for guess in (0, 0.5, 1, 100, "yes", ["a"]):
+            display({_MIME: {"id": answer_id, "value": guess},
+                     "text/plain": "Answer recorded for grading."}, raw=True)
+get_ipython().events.register("pre_run_cell", _forge)
+'''
+
+
+def pre_run_hook(source: NotebookNode, release: NotebookNode) -> bytes:
+    return _with_code_in_answers(release, PRE_RUN_HOOK)
+
+
+def patched_record(source: NotebookNode, release: NotebookNode) -> bytes:
+    # every name defined (wrongly), so the hidden test reaches the patched recorder
+    code = PATCHED_RECORD + _gaming_assignments(source, "None")
+    return _with_code_in_answers(release, code)
+
+
+def forged_record(source: NotebookNode, release: NotebookNode) -> bytes:
+    return _with_code_in_answers(release, FORGED_RECORD + _gaming_assignments(source, "None"))
+
+
 CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "tests-edited-to-pass": tests_edited_to_pass,
     "test-cell-deleted": test_cell_deleted,
@@ -196,6 +248,17 @@ CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "redefined-builtins": redefined_builtins,
     "input-transformer": input_transformer,
     "print-history": print_history,
+    "pre-run-hook": pre_run_hook,
+    "patched-record": patched_record,
+    "forged-record": forged_record,
+}
+
+#: Expected (status, score) of cases whose whole point is a score, on an untouched release
+#: (every other answer left as released): nothing they print or display may score.
+EXPECTED: dict[str, tuple[str, float]] = {
+    "pre-run-hook": ("graded", 0.0),
+    "patched-record": ("graded", 0.0),
+    "forged-record": ("graded", 0.0),
 }
 
 

@@ -128,9 +128,10 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
         hostile = {(p.id, a) for p in people if p.kind.startswith("hostile")
                    for a in assignments(course_dir)}
         n = grade_reflections(course_dir, db_url, course_id, skip=errors | hostile)
-        s.note(f"{n} reflections scored by the DEMO STAND-IN rule (full points for "
-                       "15+ words with 'I will', half without, zero if blank); each score's "
-               "comment says so. A real course has the instructor grade them in formgrader.")
+        s.note(f"{n} reflections scored by the DEMO STAND-IN rule on each published rubric "
+               "(top level for 15+ words with 'I will', middle level without, 0 if blank); "
+               "each score's comment is the level's descriptor, labelled as the stand-in's. "
+               "A real course has the instructor grade them in formgrader.")
     names = assignments(course_dir)
     with Step(summary, failures, "export grades (grades.csv, canvas_grades.csv)"):
         rows = statuses(course_dir, db_url, course_id, names, StatusStore(course_dir))

@@ -4,8 +4,26 @@ Hidden tests in ``source/`` hold lines ``# answer-key: {...}``. Before a submiss
 :class:`StripAnswerKeys` removes them, so no learner code (input transformers, ``In``,
 ``_ih``) can see them. The hidden test only records the learner's value with
 ``checks.record``; after execution :class:`CheckAnswerKeys` reads the keys from the
-gradebook and the records from the test cell's own outputs, and adds an error output when
-they disagree. nbgrader then scores the cell as usual.
+gradebook and the records from the test cell's own outputs.
+
+The key comparison is the only thing that scores an autograded cell. nbgrader's
+``determine_grade`` gives full marks at the first ``execute_result`` of a test cell, and
+learner code shares the kernel (a ``pre_run_cell`` hook, a patched ``checks.record``, a
+custom display hook can all put outputs into a test cell). So :func:`graded_outputs`
+rebuilds every autograded test cell's outputs from the comparison alone: learner-visible
+text is kept as plain ``stream`` text (it cannot change a score), every ``execute_result``,
+``display_data`` and error of the kernel is dropped, and one clean error is added when a key
+is not met. nbgrader then sees either no error (full marks) or our error (zero).
+
+Which records are trusted, and why no nonce: every byte a test cell outputs comes from a
+kernel the learner controls, and a nonce placed in the hidden test's source would be read
+by a ``pre_run_cell`` hook or an input transformer (they see the raw cell) just before the
+cell runs, so it authenticates nothing. What the learner cannot get is the key: keys are
+stripped before the kernel starts and compared in the parent. A record therefore passes only
+if it carries the key's value, exactly one record per id is allowed in the test cell's own
+outputs (a hook that adds guesses makes duplicates, which fail), and values must be exact
+plain types. A forged record can thus score only by stating the right answer, which is what
+answering is; it never scores for an untouched or wrong notebook.
 """
 
 from __future__ import annotations
@@ -104,3 +122,37 @@ def failures(keys: list[Key], outputs: list[dict]) -> list[str]:
         elif not key.matches(values[0]):
             problems.append(f"'{key.id}' is not correct yet")
     return problems
+
+
+def is_record(out: dict) -> bool:
+    return ANSWER_MIME in (out.get("data") or {})
+
+
+def _plain_text(out: dict) -> str:
+    """The text a learner would have seen in an output, as plain text."""
+    if out.get("output_type") == "stream":
+        return str(out.get("text", ""))
+    if out.get("output_type") == "error":
+        return f"{out.get('ename', 'Error')}: {out.get('evalue', '')}\n"
+    text = (out.get("data") or {}).get("text/plain", "")
+    return ("".join(text) if isinstance(text, list) else str(text)) + "\n"
+
+
+def graded_outputs(keys: list[Key], outputs: list[dict]) -> tuple[list[dict], list[str]]:
+    """The outputs a test cell keeps for nbgrader, decided by the key comparison only.
+
+    Returns plain ``stream`` outputs (what the learner's checks said, records left out) and
+    the problems; the caller appends one error output when there are problems. With no keys
+    at all the cell cannot be checked, so it fails closed.
+    """
+    problems = failures(keys, outputs) if keys else ["no answer key to check against"]
+    kept = []
+    for out in outputs:
+        if is_record(out):
+            continue
+        text = _plain_text(out)
+        if text.strip():
+            name = out.get("name") if out.get("output_type") == "stream" else "stdout"
+            kept.append({"output_type": "stream", "name": "stderr" if name == "stderr"
+                         else "stdout", "text": text})
+    return kept, problems

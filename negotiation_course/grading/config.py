@@ -59,6 +59,7 @@ def grading_config(course_dir: Path, sandbox: bool, limits: Limits) -> Config:
         over.SandboxKernelManager.memory_mb = int(limits.memory_mb)
         over.SandboxKernelManager.cpu_seconds = int(limits.cpu_seconds)
         over.SandboxKernelManager.file_mb = int(limits.file_mb)
+        over.SandboxKernelManager.side_files = side_files_of(course_dir)
     if LimitOutputBytes not in autograde:
         at = autograde.index(LimitOutput) + 1 if LimitOutput in autograde else len(autograde)
         autograde.insert(at, LimitOutputBytes)
@@ -72,3 +73,15 @@ def db_url_of(course_dir: Path) -> str:
     base = load_config(course_dir)
     return base.CourseDirectory.get("db_url") or (
         "sqlite:///" + os.path.join(course_dir, "gradebook.db"))
+
+
+def side_files_of(course_dir: Path) -> dict[str, list[str]]:
+    """course.toml ``[grading.side_files]``: assignment -> patterns its kernel may see."""
+    from negotiation_course.course import CourseFileError, load
+
+    raw = load(course_dir).section("grading").get("side_files", {})
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, list) and all(isinstance(p, str) for p in v) for v in raw.values()):
+        raise CourseFileError("[grading.side_files] maps assignment names to lists of "
+                              "file-name patterns")
+    return {str(k): list(v) for k, v in raw.items()}

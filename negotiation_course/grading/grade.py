@@ -18,9 +18,9 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import shutil
 import sys
 import tempfile
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -29,9 +29,10 @@ from ..instructor.nbgrader_cli import ensure_venv_on_path
 from . import fastimport
 from .config import db_url_of, grading_config, limits_for, with_busy_timeout
 from .export import flag_failures, statuses, write_grades_csv
-from .prepare import assignments, learners, prepare_gradebook, submissions
+from .intake import remove_tree, submission_problem
+from .prepare import assignments, learners, prepare_gradebook, refused_learners, submissions
 from .sandbox import SandboxUnavailable, check_available, opted_out
-from .status import LearnerStatus, Outcome, StatusStore, fingerprint, submission_dir
+from .status import ERROR, LearnerStatus, Outcome, StatusStore, fingerprint, submission_dir
 
 
 def _sweep_runtime(base: Path) -> None:
@@ -40,7 +41,7 @@ def _sweep_runtime(base: Path) -> None:
         return
     for child in base.iterdir():
         if child.name.isdigit() and not Path(f"/proc/{child.name}").exists():
-            shutil.rmtree(child, ignore_errors=True)
+            remove_tree(child)
 
 
 def _todo(course_dir: Path, store: StatusStore, pairs: list[tuple[str, str]],
@@ -92,7 +93,7 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     names = assignments(course_dir)
     prepare_gradebook(api, db_url, course_id, names, learners(course_dir))
     store = StatusStore(course_dir)
-    pairs = submissions(course_dir, names)
+    pairs = _intake(course_dir, store, submissions(course_dir, names))
     todo = _todo(course_dir, store, pairs, _submitted_in_gradebook(db_url, course_id), force)
 
     base = Path(tempfile.gettempdir()) / f"nc-grade-{os.getuid()}"
@@ -101,12 +102,39 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     runtime = base / str(os.getpid())
     try:
         _run_pool(course_dir, overrides, runtime, todo, store, max(1, workers), progress)
+    except Exception:  # a bug of ours: the learners not graded yet show it; grades.csv still
+        traceback.print_exc()
     finally:
-        shutil.rmtree(runtime, ignore_errors=True)
+        remove_tree(runtime)
+    _private(course_dir / "autograded")
     rows = statuses(course_dir, db_url, course_id, names, store)
-    flag_failures(db_url, course_id, rows)
-    write_grades_csv(rows, course_dir / "grades.csv")
+    rows += [LearnerStatus(name, a, 0.0, 0.0, f"{ERROR}: {why}", "not graded")
+             for name, why in refused_learners(course_dir) for a in names]
+    try:
+        flag_failures(db_url, course_id, rows)
+    finally:
+        write_grades_csv(rows, course_dir / "grades.csv")
     return rows
+
+
+def _private(folder: Path) -> None:
+    """Only the grader account may enter ``autograded/`` (copies of learner work)."""
+    if folder.is_dir() and not folder.is_symlink():
+        os.chmod(folder, 0o700)
+
+
+def _intake(course_dir: Path, store: StatusStore,
+            pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Pairs safe to grade; the others get ``error: invalid submission (<why>)`` stored."""
+    ok = []
+    for assignment, learner in pairs:
+        problem = submission_problem(submission_dir(course_dir, learner, assignment))
+        if problem:
+            store.put(Outcome(learner, assignment, "refused", False,
+                              f"invalid submission ({problem})"))
+        else:
+            ok.append((assignment, learner))
+    return ok
 
 
 def _run_pool(course_dir: Path, overrides, runtime: Path, todo: list[tuple[str, str]],
@@ -158,8 +186,9 @@ def _run_pool(course_dir: Path, overrides, runtime: Path, todo: list[tuple[str, 
 
 def _size(course_dir: Path, pair: tuple[str, str]) -> int:
     assignment, learner = pair
-    return sum(p.stat().st_size for p in submission_dir(course_dir, learner, assignment).glob(
-        "*.ipynb"))
+    folder = submission_dir(course_dir, learner, assignment)
+    return sum(e.stat(follow_symlinks=False).st_size for e in os.scandir(folder)
+               if e.name.endswith(".ipynb") and e.is_file(follow_symlinks=False))
 
 
 def main(argv: list[str] | None = None) -> int:

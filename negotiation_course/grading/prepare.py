@@ -6,28 +6,58 @@ an assignment or a learner (two workers inserting the same new learner would col
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
 
 from negotiation_course.paths import assignments as source_assignments
 
+from .intake import id_problem
 
-def learners(course_dir: Path) -> list[str]:
-    """Learner ids: the folder names under ``submitted/``."""
+
+def _entries(course_dir: Path) -> list[os.DirEntry]:
     root = course_dir / "submitted"
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(os.scandir(root), key=lambda e: e.name)
+
+
+def learners(course_dir: Path) -> list[str]:
+    """Learner ids: real folders (not links) under ``submitted/`` whose name is a valid id
+    (:data:`.intake.LEARNER_ID`); the rest are reported by :func:`refused_learners`."""
+    return [e.name for e in _entries(course_dir)
+            if e.is_dir(follow_symlinks=False) and not id_problem(e.name)]
+
+
+def refused_learners(course_dir: Path) -> list[tuple[str, str]]:
+    """(name, why) for every entry of ``submitted/`` that is not graded as a learner."""
+    out = []
+    for e in _entries(course_dir):
+        problem = id_problem(e.name)
+        if not problem and not e.is_dir(follow_symlinks=False):
+            problem = "invalid submission (the learner folder is not a plain folder)"
+        if problem:
+            out.append((e.name, problem))
+    return out
 
 
 def submissions(course_dir: Path, names: list[str]) -> list[tuple[str, str]]:
-    """(assignment, learner) pairs with a submitted folder holding a notebook."""
+    """(assignment, learner) pairs with a submitted entry that names a notebook.
+
+    Only names are read here (no link followed, no file opened): :mod:`.intake` decides
+    whether the folder may be graded at all.
+    """
     pairs = []
     for learner in learners(course_dir):
         for assignment in names:
             folder = course_dir / "submitted" / learner / assignment
-            if folder.is_dir() and any(folder.glob("*.ipynb")):
+            if not os.path.lexists(folder):
+                continue
+            if not folder.is_dir() or folder.is_symlink():
+                pairs.append((assignment, learner))  # intake refuses it with a reason
+                continue
+            if any(n.endswith(".ipynb") for n in os.listdir(folder)):
                 pairs.append((assignment, learner))
     return pairs
 

@@ -2,6 +2,9 @@
 
 Registered in ``nbgrader_config.py``: :class:`StripAnswerKeys` after ``OverwriteCells``
 (sanitize pass) and :class:`CheckAnswerKeys` right after ``Execute`` (autograde pass).
+:class:`CheckAnswerKeys` replaces each autograded test cell's outputs by what the key
+comparison decided, so nothing the learner's code printed or displayed reaches nbgrader's
+``SaveAutoGrades`` (see :mod:`.answer_key` for why and which records are trusted).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .answer_key import ERROR_NAME, failures, keys_in, strip_keys
+from .answer_key import ERROR_NAME, graded_outputs, keys_in, strip_keys
 
 
 class StripAnswerKeys(NbGraderPreprocessor):
@@ -25,7 +28,7 @@ class StripAnswerKeys(NbGraderPreprocessor):
 
 
 class CheckAnswerKeys(NbGraderPreprocessor):
-    """Compare recorded answers with the keys held in the gradebook; mark misses as errors."""
+    """Score autograded test cells by the keys held in the gradebook, and by nothing else."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         info = resources["nbgrader"]
@@ -46,7 +49,8 @@ class CheckAnswerKeys(NbGraderPreprocessor):
         if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
             return cell, resources
         keys = self._keys.get(cell.metadata["nbgrader"]["grade_id"], [])
-        problems = failures(keys, cell.get("outputs", []))
+        kept, problems = graded_outputs(keys, cell.get("outputs", []))
+        cell.outputs = [NotebookNode(out) for out in kept]
         if problems:
             text = "Hidden test did not pass: " + "; ".join(problems) + "."
             cell.outputs.append(NotebookNode(

@@ -8,9 +8,15 @@ untouched, and works for stock ``nbgrader`` too if configured. The kernel sees:
 
 * read-only: ``/usr`` (system libraries), a few ``/etc`` files, the Python installation,
   the virtual environment, the ``negotiation_course`` package and ``data/``;
-* read-write: an empty scratch copy of the learner's assignment folder (without the
-  notebook being graded, which holds the hidden tests), a small ``/tmp`` and its own IPC
-  socket directory;
+* read-write: an empty scratch folder shown at the learner's assignment folder, a small
+  ``/tmp`` and its own IPC socket directory. Side files of a submission (anything beside
+  the notebook) are copied in only when course.toml declares them for that assignment
+  (``[grading.side_files]``, ``<assignment> = ["pattern", ...]``; default: none), because a
+  file there can shadow a module: ``ipykernel_launcher.py`` *is* the kernel and a
+  ``negotiation_course/`` folder replaces the course package;
+* Python in safe-path mode (``-P`` and ``PYTHONSAFEPATH=1``): the working folder is never
+  put on ``sys.path``, so even a declared side file is not importable ahead of the
+  installed environment;
 * nothing else: no ``source/``, gradebook, ``submitted/``, ``autograded/`` of anyone, no
   network (own network namespace), no host processes (own PID namespace: when the kernel
   goes, every process it started goes with it), no capabilities, an unprivileged uid when
@@ -23,6 +29,7 @@ notebook enforced from the grading process, out of the learner's reach.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import shutil
 import signal
@@ -35,10 +42,11 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer, Unicode
+from traitlets import Dict, Float, Integer, Unicode
 
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
+from .intake import remove_tree
 
 #: Set to "off" to grade without the sandbox (the instructor's explicit opt-out).
 OPT_OUT_ENV = "NEGOTIATION_COURSE_SANDBOX"
@@ -165,7 +173,8 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits) -> list[str]:
     env = {"PATH": f"{paths.venv}/bin:/usr/bin:/bin", "HOME": "/tmp", "USER": "learner",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/mpl", "IPYTHONDIR": "/tmp/.ipython",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1",
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1",
            "NEGOTIATION_COURSE_DATA": str(paths.data)}
     if paths.stubs is not None:
         env["PYTHONPATH"] = str(paths.stubs)
@@ -209,6 +218,9 @@ class SandboxKernelManager(AsyncKernelManager):
     file_mb = Integer(Limits.file_mb, help="Largest file the kernel may write (MB)").tag(
         config=True)
     runtime_root = Unicode("", help="Private directory for kernel sockets").tag(config=True)
+    side_files = Dict(help="Assignment -> glob patterns of side files its kernel may see "
+                      "(course.toml [grading.side_files]); others are never copied").tag(
+        config=True)
 
     _counter = 0
 
@@ -247,9 +259,10 @@ class SandboxKernelManager(AsyncKernelManager):
                                            dir=root))
         self._workdir = self._kdir / "work"
         self._workdir.mkdir()
-        if cwd is not None and cwd.is_dir():  # the learner's other files, never notebooks
+        if cwd is not None and cwd.is_dir():  # declared side files only, never notebooks
             for item in cwd.iterdir():
-                if item.suffix == ".ipynb" or item.name.startswith("."):
+                if (item.suffix == ".ipynb" or item.name.startswith(".")
+                        or not declared(item.name, self.side_files.get(cwd.name, []))):
                     continue
                 dest = self._workdir / item.name
                 if item.is_dir():
@@ -282,7 +295,8 @@ class SandboxKernelManager(AsyncKernelManager):
         cmd = super().format_kernel_cmd(extra_arguments)
         paths = Paths.for_probe()
         if cmd and Path(cmd[0]).name.startswith("python"):
-            cmd[0] = str(paths.venv / "bin" / "python")
+            # -P: the working folder is not on sys.path (no learner file shadows a module)
+            cmd[:1] = [str(paths.venv / "bin" / "python"), "-P"]
         paths.stubs = self._stubs(self._root())
         paths.kernel_dir = self._kdir
         paths.workdir = self._workdir
@@ -324,13 +338,18 @@ class SandboxKernelManager(AsyncKernelManager):
             self._stderr.close()
             self._stderr = None
         if self._kdir is not None:
-            shutil.rmtree(self._kdir, ignore_errors=True)
+            remove_tree(Path(self._kdir))  # however deep a kernel nested its folders
             self._kdir = None
 
     # AsyncKernelManager binds its public coroutines at class creation: rebind ours.
     pre_start_kernel = _async_pre_start_kernel
     post_start_kernel = _async_post_start_kernel
     cleanup_resources = _async_cleanup_resources
+
+
+def declared(name: str, patterns: list[str]) -> bool:
+    """Whether a side file's name matches a pattern the assignment declared."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def _matplotlib_caches() -> list[Path]:

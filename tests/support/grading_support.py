@@ -80,7 +80,14 @@ except OSError as exc:
 """
 WRONG_TYPE = 'new_salary = "about fifty-five thousand"'
 HOSTILE = ["invalid-json", "graded-cell-duplicated", "os-exit", "print-history",
-           "input-transformer", "output-flood"]
+           "input-transformer", "output-flood", "pre-run-hook", "patched-record",
+           "forged-record"]
+#: Side files that would shadow the kernel and the course package if importable.
+FAKE_LAUNCHER = "raise SystemExit('fake ipykernel_launcher ran')\n"
+FAKE_PACKAGE = "print('FAKE COURSE PACKAGE IMPORTED')\n"
+FAKE_CHECKS = ("print('FAKE CHECKS IMPORTED')\n"
+               "def record(*a, **k):\n    pass\n"
+               "def number(*a, **k):\n    pass\n")
 
 
 @dataclass
@@ -127,6 +134,12 @@ def _grade_shared(factory) -> Graded:
     for case, make in SANDBOX_CASES.items():
         submit(course, f"h-{case}", make(copy.deepcopy(src), copy.deepcopy(rel)))
     submit(course, "h-wall-clock", with_code(WALL_CLOCK))
+    submit(course, "h-side-files", filled("complete"))
+    side = course / "submitted" / "h-side-files" / LESSON
+    (side / "ipykernel_launcher.py").write_text(FAKE_LAUNCHER)
+    (side / "negotiation_course").mkdir()
+    (side / "negotiation_course" / "__init__.py").write_text(FAKE_PACKAGE)
+    (side / "negotiation_course" / "checks.py").write_text(FAKE_CHECKS)
     submit(course, "h-network", with_code(NETWORK))
     from negotiation_course.grading.autograde import load_config
     from negotiation_course.grading.config import db_url_of
