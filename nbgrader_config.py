@@ -49,10 +49,12 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 500
 c.LimitOutput.max_traceback = 60
 
-# The stub learners see where a model answer was: it runs without error, so a cell that starts
-# `ratio_2023 = ...  # replace ... with your answer` leaves the friendly "not answered yet"
-# message to the check cell below it, instead of a NotImplementedError traceback.
-c.ClearSolutions.code_stub = {"python": "...  # YOUR ANSWER HERE"}
+# The stub learners see where a model answer was: nothing (a blank line). The scaffold line above
+# each solution (`ratio_2023 = ...  # replace ... with your answer`) is then the one visible blank,
+# the cell runs without error and prints nothing (a bare `...` stub was an expression, so Run All
+# showed `Ellipsis` under every answer cell), and the check cell below it gives the friendly
+# "not answered yet" message instead of a NotImplementedError traceback.
+c.ClearSolutions.code_stub = {"python": ""}
 
 # Answer keys never reach the learner's kernel (see negotiation_course.grading.answer_key).
 c.Autograde.sanitize_preprocessors = [

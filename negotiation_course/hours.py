@@ -71,6 +71,11 @@ def whole(minutes: float) -> int:
     return math.floor(minutes + 0.5)
 
 
+def minutes_text(n: float) -> str:
+    """'1 minute', '5 minutes': every time the course writes for learners agrees in number."""
+    return f"{n:g} minute" if n == 1 else f"{n:g} minutes"
+
+
 def total_minutes(rows: list[Row], conversation: bool = True) -> float:
     return round(sum(r.minutes for r in rows) + (CONVERSATION_MINUTES if conversation else 0),
                  1)

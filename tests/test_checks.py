@@ -88,3 +88,16 @@ class _Anything(float):
 ])
 def test_record_keeps_only_plain_values(value, recorded):
     assert checks._plain(value) == recorded
+
+
+def test_function_with_its_blank_left_says_not_answered():
+    """2g's release body keeps `this_year = ...`: 'not answered yet', not a TypeError."""
+    def unanswered(difference, raise_rate, years):
+        total = 0
+        for _ in range(years):
+            this_year = ...
+            total = total + this_year
+        return total
+
+    assert "not answered yet" in _message(checks.function, unanswered, name="f",
+                                          example=(5000, 0.05, 40), low=1, high=10)

@@ -318,3 +318,102 @@ def test_references_cite_every_data_source_the_lesson_loads(nb, text):
 def test_secondary_figures_are_labelled(text):
     assert "as reported by Axios" in text
     assert text.count("as reported by") >= 4
+
+
+def _npwf_cents(date: str, group: str) -> float:
+    n = data.load("npwf_cents_on_dollar")
+    return n[(n["publication_date"] == date) & (n["group"] == group)]["cents_per_dollar"].item()
+
+
+def _pew_edition(edition: str, year: int) -> float:
+    p = data.load("pew_hourly_ratio_points")
+    row = p[(p["edition"] == edition) & (p["age_group"] == "16+") & (p["data_year"] == year)]
+    return row["women_pct_of_men"].item()
+
+
+def _issue12_numbers() -> dict[str, str]:
+    """Issue 12 section 2: stated text -> the same text formatted from data/."""
+    census24 = data.load("census_p60_2024_text_figures")
+    ratio_2024 = census24[(census24["year"] == 2024) & (
+        census24["measure"] == "female_to_male_earnings_ratio_ftyr")]["value"].item()
+    pcc = data.load("pew_canonical_citations")
+    pew_2018 = pcc[(pcc["row_type"] == "value") & (pcc["year"] == 2018)
+                   & (pcc["measure"] == "women_pct_of_men_median_hourly")]["value"].item()
+    shed = data.load("shed_2024_and_bills_followup").set_index(["survey_year", "measure"])
+    v = shed["value_pct"]
+    return {
+        "63 cents (March 2021) to 66 cents (March 2024)": (
+            f"{_npwf_cents('2021-03', 'black'):.0f} cents (March 2021) to "
+            f"{_npwf_cents('2024-03-11', 'black'):.0f} cents (March 2024)"),
+        "57 cents (January 2022) to 52 cents (March 2024)": (
+            f"{_npwf_cents('2022-01', 'latina'):.0f} cents (January 2022) to "
+            f"{_npwf_cents('2024-03-11', 'latina'):.0f} cents (March 2024)"),
+        "85% of what men earned in 2018": f"{float(pew_2018):.0f}% of what men earned in 2018",
+        "82% for 2022": f"{_pew_edition('2023-03', 2022):.0f}% for 2022",
+        "85% for 2024": f"{_pew_edition('2025-03', 2024):.0f}% for 2024",
+        "81% in 2003 to 85% in 2024": (
+            f"{_pew_edition('2025-03', 2003):.0f}% in 2003 to {_pew_edition('2025-03', 2024):.0f}%"
+            " in 2024"),
+        "2024 ratio at 80.9%": f"2024 ratio at {float(ratio_2024):.1f}%",
+        "17 percent of adults expected to forgo payment": (
+            f"{v[2018, 'expect_to_forgo_some_bills_this_month']:.0f} percent of adults expected "
+            "to forgo payment"),
+        "63% of adults would have covered the $400 with cash or its equivalent and 13% could not": (
+            f"{v[2024, 'cash_or_equivalent']:.0f}% of adults would have covered the $400 with cash"
+            f" or its equivalent and {v[2024, 'unable_to_pay']:.0f}% could not"),
+    }
+
+
+@pytest.mark.parametrize("stated", list(_issue12_numbers()))
+def test_issue12_numbers_equal_the_data(text, stated):
+    computed = _plain(_issue12_numbers()[stated])
+    assert computed == _plain(stated), f"the data give {computed!r}"
+    assert computed in text, f"the lesson no longer states {stated!r}"
+
+
+def test_issue12_corrected_claims(text):
+    """No direction for NPWF's break, no 'official version', the BLS base and raw gap named."""
+    assert "lowers the figures" not in text
+    assert "lower values after the dotted line" not in text
+    assert "official version of the same" not in text
+    assert "both tabulate the same Census Bureau survey" in text
+    assert 'BLS\'s "white men" include Hispanic white men' in text
+    assert "not the gap between a woman and a man in the same job" in text
+    assert "Never join editions" in text
+    assert "federalreserve.gov" in text
+
+
+def test_issue12_shares_the_fed_did_not_print_are_not_taught(text):
+    """Strain's quoted 85/14 bills split has no printed Fed base: the lesson never states it."""
+    shed = data.load("shed_2024_and_bills_followup")
+    strain = shed[shed["measure"].str.contains("if_400_expense") & (shed["flag"] == "S")
+                  & (shed["survey_year"] == 2018)]
+    quoted = strain[strain["measure"] == "could_not_pay_some_bills_if_400_expense"]["value_pct"]
+    assert f"{quoted.item():.0f}%" not in text
+    assert "would still be able to pay all their bills" not in text.lower()
+    assert "Eighty-five percent" not in text
+
+
+#: answer id -> plausible slips the visible check must reject (issue 12 section 6)
+SLIPS = {
+    "ratio_2023": [82.7, 1 / 0.827, 0.173, 0.5],
+    "points_since_1960": [0.22, 2.2, 82.7],
+    "gap_2023": [1155, 115500, 66790],
+    "gap_40_years": [11550, 46200, 4620000],
+    "latina_gap": [2909.8, 290980, 55000],
+    "rise": [0.046, 46, 0.0],
+    "not_cash_2018": [0.39, 61, 100],
+    "cannot_pay_2018": [0.12, 88, 2],
+}
+
+
+def test_check_ranges_hold_the_key_and_reject_slips(nb, keys):
+    from .support.check_ranges import ranges
+
+    found = ranges(nb)
+    assert set(SLIPS) <= set(found), set(SLIPS) - set(found)
+    for name, wrong in SLIPS.items():
+        low, high = found[name]
+        assert low <= keys[name].expected <= high, name
+        for value in wrong:
+            assert not low <= value <= high, f"{name}: the slip {value} gets a green tick"

@@ -253,3 +253,41 @@ def test_structure_headings_hidden_tests_and_references():
 
 def test_the_package_and_lesson_never_read_the_shared_folder():
     assert "/work/shared" not in Path(source_path(NAME)).read_text(encoding="utf-8")
+
+
+def test_issue12_lesson2_claims_are_corrected_and_cited():
+    """The $1.2M attribution is gone, the careers claim is cited, one marked line in 2g."""
+    plain = " ".join(TEXT.replace("\\$", "$").split())
+    assert "1.2 million" not in plain
+    assert "two marked lines" not in plain
+    assert "on the one marked line" in plain
+    assert "(Blau & Kahn, 2017; Goldin, 2014)" in plain
+    refs = NB.cells[-1].source
+    assert "Journal of Economic Literature" in refs and "55(3)" in refs
+    assert "American Economic Review" in refs and "104(4)" in refs
+
+
+#: answer id -> plausible slips the visible check must reject (issue 12 section 6)
+SLIPS = {
+    "private_benefits_per_wage_dollar": [0.297, 42.3, 1.423, 0.05],
+    "offer_a_total": [72000, 30488.31, 1_000_000],
+    "offer_b_total": [66000, 41352.84, 1_000_000],
+    "times_wider_at_55_64": [0.381, 21, 0.0],
+    "gap_when_silent": [-2.4, 0.0, 24],
+}
+
+
+def test_check_ranges_hold_the_key_and_reject_slips():
+    from .support.check_ranges import ranges
+
+    found, keys = ranges(NB), _keys()
+    assert set(SLIPS) | {"lifetime_value"} <= set(found)
+    for name, wrong in SLIPS.items():
+        low, high = found[name]
+        assert low <= keys[name].expected <= high, name
+        for value in wrong:
+            assert not low <= value <= high, f"{name}: the slip {value} gets a green tick"
+    low, high = found["lifetime_value"]  # example (5000, 0.05, 40) = lifetime_a
+    assert low <= keys["lifetime_a"].expected <= high
+    for slip in (0, 5000 * 40, 5000 * 1.05 ** 40, 10_000_000):  # stub, no raises, last year only
+        assert not low <= slip <= high

@@ -25,8 +25,8 @@ COURSE = load()
 #: "**Estimated time:** about 80 minutes: about 28 minutes of reading and 51 minutes of
 #: activities, plus 5 assigned readings not counted yet" (the split is optional; the readings
 #: part is there exactly when a reading's word count is not recorded yet)
-STATED = re.compile(r"\*\*Estimated time:\*\* about (\d+) minutes"
-                    r"(?:: about (\d+) minutes of reading and (\d+) minutes of activities)?"
+STATED = re.compile(r"\*\*Estimated time:\*\* about (\d+) minutes?"
+                    r"(?:: about (\d+) minutes? of reading and (\d+) minutes? of activities)?"
                     r"(?:,\s+plus (\d+)\s+assigned\s+readings?\s+not\s+counted\s+yet)?")
 ROWS = {r.assignment: r for r in clock_hours.compute()}
 
@@ -118,9 +118,10 @@ def _opening(name: str) -> str:
 
 
 def _expected_line(row) -> str:
-    line = (f"**Estimated time:** about {hours.about(row.minutes)} minutes: about "
-            f"{hours.whole(row.reading_minutes + row.external_minutes)} minutes of reading and "
-            f"{row.activity_minutes} minutes of activities")
+    reading = hours.whole(row.reading_minutes + row.external_minutes)
+    line = (f"**Estimated time:** about {hours.minutes_text(hours.about(row.minutes))}: about "
+            f"{hours.minutes_text(reading)} of reading and "
+            f"{hours.minutes_text(row.activity_minutes)} of activities")
     if row.unmeasured_readings:
         n = row.unmeasured_readings
         line += f", plus {n} assigned reading{'s' if n > 1 else ''} not counted yet"
@@ -211,6 +212,60 @@ def test_lesson_text_never_names_the_approving_body():
         text = lessons.lesson_path(name).read_text(encoding="utf-8")
         assert "NBCC" not in text and "National Board for Certified" not in text, name
 
+
+#: A count of minutes whose noun disagrees with it: "1 minutes" or "5 minute" (not "5-minute").
+WRONG_NUMBER = re.compile(r"(?<![\d.,-])(?:1 minutes|(?!1 )\d+ minute(?![s-]))\b")
+
+
+def _learner_texts() -> list[tuple[str, str]]:
+    root = Path(__file__).resolve().parents[1]
+    texts = [(str(p), p.read_text(encoding="utf-8"))
+             for p in sorted((root / "lessons").glob("*.md"))]
+    for name in NAMES:
+        path = root / "release" / name / f"{name}.ipynb"
+        if path.exists():
+            nb = nbformat.read(path, as_version=4)
+            texts.append((str(path), "\n".join(c.source for c in nb.cells)))
+    return texts
+
+
+def test_minutes_agree_in_number_everywhere_learners_read():
+    """'Activity (1 minute)', never 'Activity (1 minutes)'; the time helper writes it right."""
+    assert hours.minutes_text(1) == "1 minute" and hours.minutes_text(15) == "15 minutes"
+    assert WRONG_NUMBER.search("Activity (1 minutes): Notice.")
+    assert WRONG_NUMBER.search("about 5 minute of reading")
+    assert not WRONG_NUMBER.search("Activity (1 minute): Notice. A 5-minute call, 11 minutes.")
+    assert clock_hours.ACTIVITY_RE.search("Activity (1 minute): Notice.")
+    bad = [(path, m.group(0)) for path, text in _learner_texts()
+           for m in WRONG_NUMBER.finditer(text)]
+    assert not bad, bad
+
+
+def _release_answer_cells() -> list[tuple[str, str]]:
+    root = Path(__file__).resolve().parents[1]
+    cells = []
+    for name in NAMES:
+        path = root / "release" / name / f"{name}.ipynb"
+        if path.exists():
+            nb = nbformat.read(path, as_version=4)
+            cells += [(f"{name}:{c.metadata['nbgrader']['grade_id']}", c.source) for c in nb.cells
+                      if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+    return cells
+
+
+def test_release_answer_cells_print_nothing_and_show_one_blank_per_answer():
+    """Run All shows no `Ellipsis`: the cell ends in a statement, and each `...` is a scaffold."""
+    import ast
+
+    cells = _release_answer_cells()
+    assert len(cells) >= 20
+    for where, source in cells:
+        body = ast.parse(source).body
+        assert body and not isinstance(body[-1], ast.Expr), f"{where} prints its last value"
+        assert "YOUR ANSWER HERE" not in source, where
+        for line in source.splitlines():
+            if "..." in line:
+                assert re.fullmatch(r"\s*\w+ = \.\.\.(\s+#.*)?", line), (where, line)
 
 def _pass_mark_problem(text: str, mark: float) -> str | None:
     """None when the text states ``mark`` (and only it) as the pass mark, else what to write."""
