@@ -122,23 +122,23 @@ _APIS: dict[bool, object] = {}
 
 def _init(course_dir: str) -> None:
     """Per process: two NbGraderAPIs, one hiding hidden tests, one stock."""
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
     from traitlets.config import Config
 
-    from . import fastimport, sanitize
+    from . import accessible_html, fastimport, sanitize
+    from .accessible_html import AccessibleCSS
     from .autograde import make_api
 
     fastimport.speed_up_nbgrader()
     hiding = Config()
-    hiding.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades,
-                                             CSSHTMLHeaderPreprocessor]
+    hiding.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, AccessibleCSS]
     stock = Config()
-    stock.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor]
+    stock.GenerateFeedback.preprocessors = [GetGrades, AccessibleCSS]
     for config in (hiding, stock):  # learner content inert, hidden tests shown or not
         config.HTMLExporter.preprocessors = [sanitize.SanitizeForBrowser]
         config.HTMLExporter.filters = {"markdown2html": sanitize.markdown2html}
         config.HTMLExporter.sanitize_html = True
+        accessible_html.configure(config)  # WCAG AA colours, underlined links
     _APIS[False] = make_api(Path(course_dir), hiding)
     _APIS[True] = make_api(Path(course_dir), stock)
 

@@ -1,0 +1,49 @@
+"""Rendered feedback and lesson pages pass axe-core in Chromium: no serious or critical
+WCAG 2 AA violation (issue 12 §6: contrast of prompts and highlighting, links by colour).
+
+The feedback pages are the shared graded cohort's (tests/support/grading_support), so this
+module runs in that cohort's xdist group; the lesson pages are every released notebook
+rendered by :func:`negotiation_course.grading.accessible_html.render_notebook`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from negotiation_course.grading import accessible_html, feedback
+from negotiation_course.paths import release_dir
+from tests.support import axe
+from tests.support.grading_support import LESSON, graded_course
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+RELEASED = sorted(release_dir().glob("*/*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def feedback_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The feedback page of a complete submission (it has outputs, links, prompts)."""
+    graded = graded_course(tmp_path_factory)
+    page = graded.course / "feedback" / "complete" / LESSON / f"{LESSON}.html"
+    if not page.exists():
+        feedback.generate(graded.course, workers=2)
+    return page
+
+
+def test_axe_is_installed() -> None:
+    assert "axe.run" in axe.axe_source() or "axe" in axe.axe_source()[:2000]
+
+
+def test_feedback_page_has_no_serious_violation(page, feedback_page: Path) -> None:
+    found = axe.violations(page, feedback_page)
+    assert not axe.blocking(found), axe.summary(axe.blocking(found))
+
+
+@pytest.mark.parametrize("notebook", RELEASED, ids=[p.parent.name for p in RELEASED])
+def test_lesson_page_has_no_serious_violation(page, notebook: Path, tmp_path: Path) -> None:
+    html = tmp_path / f"{notebook.stem}.html"
+    html.write_text(accessible_html.render_notebook(notebook))
+    found = axe.violations(page, html)
+    assert not axe.blocking(found), axe.summary(axe.blocking(found))
