@@ -56,21 +56,25 @@ class CourseHighlight(Style):
     }
 
 
-#: Prompts, ANSI colours in outputs and links (ratios on white).
+#: Prompts, ANSI colours in outputs and links (ratios on white). ``!important`` because
+#: the templates' own rules (``.jp-RenderedHTMLCommon a``, prompt opacity) come later.
 EXTRA_CSS = """
-div.prompt, div.input_prompt, .jp-InputPrompt { color: #303f9f; }      /* 9.0 */
-div.output_prompt, .jp-OutputPrompt { color: #b5360a; }                /* 6.0 */
-div.prompt.empty, .prompt:empty { color: #303f9f; }
-a, a:visited { color: #0b5ea8; text-decoration: underline; }          /* 6.6 */
-a:hover, a:focus { color: #082f5a; text-decoration: underline; }
-div.nbgrader_cell .panel-heading a { color: #0b5ea8; text-decoration: underline; }
-.ansi-green-fg { color: #1b6b1b; }
-.ansi-red-fg { color: #b3141b; }
-.ansi-yellow-fg { color: #8a4b00; }
-.ansi-blue-fg { color: #0b5ea8; }
-.ansi-cyan-fg { color: #0b5e6b; }
-.ansi-magenta-fg { color: #7928a1; }
-.text-muted { color: #5e5e5e; }
+div.prompt, div.input_prompt, div.prompt.empty,
+.jp-InputPrompt, .jp-InputArea-prompt, .jp-Cell-inputArea .jp-InputPrompt {
+  color: #303f9f !important; opacity: 1 !important; }                         /* 9.0 */
+div.output_prompt, .jp-OutputPrompt, .jp-OutputArea-prompt {
+  color: #b5360a !important; opacity: 1 !important; }                         /* 6.0 */
+a, a:visited, .jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon a:visited,
+div.nbgrader_cell .panel-heading a {
+  color: #0b5ea8 !important; text-decoration: underline !important; }         /* 6.6 */
+a:hover, a:focus { color: #082f5a !important; }
+.ansi-green-fg { color: #1b6b1b !important; }
+.ansi-red-fg { color: #b3141b !important; }
+.ansi-yellow-fg { color: #8a4b00 !important; }
+.ansi-blue-fg { color: #0b5ea8 !important; }
+.ansi-cyan-fg { color: #0b5e6b !important; }
+.ansi-magenta-fg { color: #7928a1 !important; }
+.text-muted { color: #5e5e5e !important; }
 """
 
 
