@@ -92,7 +92,10 @@ class AccessibleCSS(CSSHTMLHeaderPreprocessor):
 
 def configure(config: Config) -> Config:
     """Make every HTML export under ``config`` use the accessible colours (runs last)."""
-    config.CSSHTMLHeaderPreprocessor.style = CourseHighlight  # nbconvert's own one too
+    config.CSSHTMLHeaderPreprocessor.style = CourseHighlight
+    # nbconvert's own header preprocessor runs after the listed ones and would replace the
+    # CSS: switch it off (the subclass's own section wins for AccessibleCSS).
+    config.CSSHTMLHeaderPreprocessor.enabled = False
     config.AccessibleCSS.enabled = True
     existing = [p for p in config.HTMLExporter.get("preprocessors", []) if p is not AccessibleCSS]
     config.HTMLExporter.preprocessors = [*existing, AccessibleCSS]
