@@ -75,6 +75,15 @@ a:hover, a:focus { color: #082f5a !important; }
 .ansi-cyan-fg { color: #0b5e6b !important; }
 .ansi-magenta-fg { color: #7928a1 !important; }
 .text-muted { color: #5e5e5e !important; }
+/* IPython's 256-colour tracebacks print inline colours below 4.5:1 on the output grey */
+span[style*="rgb(0,135,0)"] { color: #1b6b1b !important; }
+span[style*="rgb(0,135,135)"] { color: #0b5e6b !important; }
+span[style*="rgb(135,135,0)"] { color: #8a4b00 !important; }
+span[style*="rgb(0,175,0)"] { color: #1b6b1b !important; }
+span[style*="rgb(0,175,175)"] { color: #0b5e6b !important; }
+.ansi-green-intense-fg { color: #1b6b1b !important; }
+.ansi-cyan-intense-fg { color: #0b5e6b !important; }
+.ansi-yellow-intense-fg { color: #8a4b00 !important; }
 """
 
 
@@ -102,6 +111,11 @@ def configure(config: Config) -> Config:
     return config
 
 
+def add_lang(html: str, lang: str = "en") -> str:
+    """``html`` whose ``<html>`` element names its language (screen readers pick a voice)."""
+    return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+
 def render_notebook(path: Path, template: str = "lab") -> str:
     """A lesson notebook as learner-safe, accessible HTML (nbconvert's default template)."""
     from nbconvert import HTMLExporter
@@ -115,4 +129,4 @@ def render_notebook(path: Path, template: str = "lab") -> str:
     config.HTMLExporter.sanitize_html = True
     configure(config)
     body, _ = HTMLExporter(config=config).from_notebook_node(nbformat.read(path, as_version=4))
-    return body
+    return add_lang(body)

@@ -118,6 +118,7 @@ def _deadline_passed(gb, assignment: str) -> bool:
 
 
 _APIS: dict[bool, object] = {}
+_COURSE: list[Path] = []
 
 
 def _init(course_dir: str) -> None:
@@ -139,6 +140,7 @@ def _init(course_dir: str) -> None:
         config.HTMLExporter.filters = {"markdown2html": sanitize.markdown2html}
         config.HTMLExporter.sanitize_html = True
         accessible_html.configure(config)  # WCAG AA colours, underlined links
+    _COURSE[:] = [Path(course_dir)]
     _APIS[False] = make_api(Path(course_dir), hiding)
     _APIS[True] = make_api(Path(course_dir), stock)
 
@@ -147,6 +149,11 @@ def _one(learner: str, assignment: str, reveal: bool) -> tuple[str, str, str]:
     result = _APIS[reveal].generate_feedback(assignment, learner, force=True)
     error = "" if result.get("success") else (
         (result.get("error") or "failed").strip().splitlines() or ["failed"])[-1]
+    if not error:  # nbgrader's feedback template writes a bare <html>
+        from .accessible_html import add_lang
+
+        for page in (_COURSE[0] / "feedback" / learner / assignment).glob("*.html"):
+            page.write_text(add_lang(page.read_text(encoding="utf-8")), encoding="utf-8")
     return learner, assignment, error
 
 
