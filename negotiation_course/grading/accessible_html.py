@@ -68,6 +68,8 @@ a, a:visited, .jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon a:visited,
 div.nbgrader_cell .panel-heading a {
   color: #0b5ea8 !important; text-decoration: underline !important; }         /* 6.6 */
 a:hover, a:focus { color: #082f5a !important; }
+/* nbgrader's blue panel headings: white text and links (4.5:1 on #337ab7) */
+div.nbgrader_cell.panel-primary > .panel-heading a { color: #ffffff !important; }
 .ansi-green-fg { color: #1b6b1b !important; }
 .ansi-red-fg { color: #b3141b !important; }
 .ansi-yellow-fg { color: #8a4b00 !important; }
@@ -79,6 +81,7 @@ a:hover, a:focus { color: #082f5a !important; }
 span[style*="rgb(0,135,0)"] { color: #1b6b1b !important; }
 span[style*="rgb(0,135,135)"] { color: #0b5e6b !important; }
 span[style*="rgb(135,135,0)"] { color: #8a4b00 !important; }
+span[style*="rgb(175,95,0)"] { color: #8a4b00 !important; }
 span[style*="rgb(0,175,0)"] { color: #1b6b1b !important; }
 span[style*="rgb(0,175,175)"] { color: #0b5e6b !important; }
 .ansi-green-intense-fg { color: #1b6b1b !important; }
