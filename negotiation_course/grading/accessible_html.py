@@ -10,6 +10,7 @@ the rendered pages with axe-core in Chromium.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -117,6 +118,17 @@ def configure(config: Config) -> Config:
 def add_lang(html: str, lang: str = "en") -> str:
     """``html`` whose ``<html>`` element names its language (screen readers pick a voice)."""
     return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def focusable_outputs(html: str) -> str:
+    """Outputs a keyboard can reach and scroll (classic template: long tracebacks scroll)."""
+    html = re.sub(r'<div class="(output_subarea[^"]*)"', r'<div tabindex="0" class="\1"', html)
+    return html.replace("<pre>", '<pre tabindex="0">')
+
+
+def finish_page(html: str) -> str:
+    """What nbgrader's feedback template leaves out: the language, focusable outputs."""
+    return focusable_outputs(add_lang(html))
 
 
 def render_notebook(path: Path, template: str = "lab") -> str:

@@ -149,11 +149,11 @@ def _one(learner: str, assignment: str, reveal: bool) -> tuple[str, str, str]:
     result = _APIS[reveal].generate_feedback(assignment, learner, force=True)
     error = "" if result.get("success") else (
         (result.get("error") or "failed").strip().splitlines() or ["failed"])[-1]
-    if not error:  # nbgrader's feedback template writes a bare <html>
-        from .accessible_html import add_lang
+    if not error:  # nbgrader's feedback template: a bare <html>, outputs not focusable
+        from .accessible_html import finish_page
 
         for page in (_COURSE[0] / "feedback" / learner / assignment).glob("*.html"):
-            page.write_text(add_lang(page.read_text(encoding="utf-8")), encoding="utf-8")
+            page.write_text(finish_page(page.read_text(encoding="utf-8")), encoding="utf-8")
     return learner, assignment, error
 
 

@@ -23,13 +23,12 @@ RELEASED = sorted(release_dir().glob("*/*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def feedback_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The feedback page of a complete submission (it has outputs, links, prompts)."""
+def feedback_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graded cohort's feedback/ (complete answers; a wrong type with a traceback)."""
     graded = graded_course(tmp_path_factory)
-    page = graded.course / "feedback" / "complete" / LESSON / f"{LESSON}.html"
-    if not page.exists():
+    if not (graded.course / "feedback" / "complete" / LESSON).exists():
         feedback.generate(graded.course, workers=2)
-    return page
+    return graded.course / "feedback"
 
 
 def test_axe_is_the_version_the_makefile_pins() -> None:
@@ -39,8 +38,9 @@ def test_axe_is_the_version_the_makefile_pins() -> None:
     assert (axe.AXE_DIR / "LICENSE").exists()  # MPL-2.0, installed beside it, not vendored
 
 
-def test_feedback_page_has_no_serious_violation(page, feedback_page: Path) -> None:
-    found = axe.violations(page, feedback_page)
+@pytest.mark.parametrize("learner", ["complete", "wrong-type"])
+def test_feedback_page_has_no_serious_violation(page, feedback_dir: Path, learner: str) -> None:
+    found = axe.violations(page, feedback_dir / learner / LESSON / f"{LESSON}.html")
     assert not axe.blocking(found), axe.summary(axe.blocking(found))
 
 
