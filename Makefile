@@ -15,7 +15,7 @@ COURSE_DIR ?= $(CURDIR)
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv sysdeps demo test test-fast lint release lessons-from-source lab instructor-lab grade feedback certificates \
+.PHONY: help venv sysdeps axe demo test test-fast lint release lessons-from-source lab instructor-lab grade feedback certificates \
         provider-packet reproduce student-bundle lock clean
 
 help: ## List the targets
@@ -37,8 +37,19 @@ demo: venv sysdeps ## The instructor's whole job on the embedded default (SQLite
 	$(BIN)/python -m negotiation_course.demo
 
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# axe-core (MPL-2.0), the accessibility checker tests/browser/test_axe.py runs in Chromium;
+# keep in step with AXE_VERSION in tests/support/axe.py. npm fetches it once; tests use no network.
+AXE_VERSION := 4.10.3
+AXE := build/node/node_modules/axe-core
 
-test: venv sysdeps ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
+axe: $(AXE)/.installed-$(AXE_VERSION) ## Install the pinned axe-core into build/node (npm)
+
+$(AXE)/.installed-$(AXE_VERSION):
+	@bash scripts/sysdeps.sh
+	npm install --no-audit --no-fund --no-save --prefix build/node axe-core@$(AXE_VERSION)
+	@touch $@
+
+test: venv sysdeps axe ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about a minute)

@@ -34,6 +34,7 @@ case "${1:-all}" in
   all)
     command -v bwrap >/dev/null || need+=(bubblewrap)
     command -v chromium >/dev/null || need+=(chromium)
+    command -v npm >/dev/null || need+=(npm)  # axe-core for the accessibility browser test
     ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
     command -v prlimit >/dev/null || need+=(util-linux)
     command -v setpriv >/dev/null || need+=(util-linux)

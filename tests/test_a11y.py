@@ -24,9 +24,12 @@ GOOD = [
     "See the [Census report on income](https://www.census.gov/library.html).",
     GOOD_ACTIVITY,
     "### A sub-section\n\n```python\n# not a heading\n```\n\nWrite to <mailto:a@b.org>.",
-    ("code", "plots.line(table)"),
+    ("code", 'plots.line_chart(table, source=data.cite("census"))'),
     "*Figure 1.* Women's median earnings rose from 60% to 83% of men's.",
-    ("code", 'plt.bar([1, 2], [3, 4])\nplt.gca().set_title("x")  # alt="Two bars"'),
+    ("code", 'plt.bar([1, 2], [3, 4])\nplt.gca().set_title("x")'),
+    "*Figure 2.* Two bars: the second is taller.",
+    ("code", 'plt.savefig("chart.png")\n'
+             'Image("chart.png", alt="A bar chart: the second bar is taller")'),
     "## References",
 ]
 
@@ -71,8 +74,10 @@ def test_images_need_alt_text(tmp_path: Path, image: str) -> None:
     (["# T", ("code", "ax = df.plot(kind='bar')")], {(2, "figure-caption")}),
     (["# T", ("code", "plt.show()"), ("code", "x = 1")], {(2, "figure-caption")}),
     (["# T", ("code", "plt.show()"), "*Figure 2.* It rises."], set()),
-    (["# T", ("code", "plots.line(t, alt='A rising line')")], set()),
-], ids=["prose-not-caption", "pandas-plot-last", "code-after", "caption", "alt-in-code"])
+    (["# T", ("code", "plt.plot(t)\nImage('chart.png', alt='A rising line')")], set()),
+    (["# T", ("code", "plt.plot(t)  # alt='A rising line'")], {(2, "figure-caption")}),
+], ids=["prose-not-caption", "pandas-plot-last", "code-after", "caption", "alt-in-code",
+        "alt-in-comment"])
 def test_figures_need_a_caption(tmp_path: Path, cells: list, expected: set) -> None:
     assert _found(tmp_path, cells) == expected
 

@@ -118,27 +118,29 @@ def _deadline_passed(gb, assignment: str) -> bool:
 
 
 _APIS: dict[bool, object] = {}
+_COURSE: list[Path] = []
 
 
 def _init(course_dir: str) -> None:
     """Per process: two NbGraderAPIs, one hiding hidden tests, one stock."""
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
     from traitlets.config import Config
 
-    from . import fastimport, sanitize
+    from . import accessible_html, fastimport, sanitize
+    from .accessible_html import AccessibleCSS
     from .autograde import make_api
 
     fastimport.speed_up_nbgrader()
     hiding = Config()
-    hiding.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades,
-                                             CSSHTMLHeaderPreprocessor]
+    hiding.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, AccessibleCSS]
     stock = Config()
-    stock.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor]
+    stock.GenerateFeedback.preprocessors = [GetGrades, AccessibleCSS]
     for config in (hiding, stock):  # learner content inert, hidden tests shown or not
         config.HTMLExporter.preprocessors = [sanitize.SanitizeForBrowser]
         config.HTMLExporter.filters = {"markdown2html": sanitize.markdown2html}
         config.HTMLExporter.sanitize_html = True
+        accessible_html.configure(config)  # WCAG AA colours, underlined links
+    _COURSE[:] = [Path(course_dir)]
     _APIS[False] = make_api(Path(course_dir), hiding)
     _APIS[True] = make_api(Path(course_dir), stock)
 
@@ -147,6 +149,11 @@ def _one(learner: str, assignment: str, reveal: bool) -> tuple[str, str, str]:
     result = _APIS[reveal].generate_feedback(assignment, learner, force=True)
     error = "" if result.get("success") else (
         (result.get("error") or "failed").strip().splitlines() or ["failed"])[-1]
+    if not error:  # nbgrader's feedback template: a bare <html>, outputs not focusable
+        from .accessible_html import finish_page
+
+        for page in (_COURSE[0] / "feedback" / learner / assignment).glob("*.html"):
+            page.write_text(finish_page(page.read_text(encoding="utf-8")), encoding="utf-8")
     return learner, assignment, error
 
 

@@ -17,8 +17,10 @@ Usage: ``python -m negotiation_course.instructor.a11y [NOTEBOOK_OR_FOLDER ...] [
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
+import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,9 +201,18 @@ def _check_activities(report: Report, number: int, source: str) -> None:
                    "inside the course's block")
 
 
+def _without_comments(source: str) -> str:
+    """Code with its ``#`` comments removed: a comment is not alt text a reader gets."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return "\n".join(line.split("#", 1)[0] for line in source.splitlines())
+    return tokenize.untokenize((t.type, t.string) for t in tokens if t.type != tokenize.COMMENT)
+
+
 def _check_figure(report: Report, cells: list, index: int) -> None:
     cell = cells[index]
-    if not PLOT_RE.search(cell.source) or ALT_IN_CODE_RE.search(cell.source):
+    if not PLOT_RE.search(cell.source) or ALT_IN_CODE_RE.search(_without_comments(cell.source)):
         return
     nxt = cells[index + 1] if index + 1 < len(cells) else None
     if nxt is None or nxt.cell_type != "markdown" or not CAPTION_RE.match(nxt.source):
