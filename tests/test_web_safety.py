@@ -83,10 +83,13 @@ def test_stored_notebooks_hold_only_inert_content(hostile):
     assert "shows this cell as plain text" in links and "javascript:" in links
 
 
-def test_the_course_plots_and_answer_records_survive(hostile):
+def test_the_course_plots_survive_and_answer_records_do_not(hostile):
+    """Sanitising keeps the course's own figures; the answer records are consumed by the
+    key comparison (negotiation_course.grading.answer_key), which rebuilds test-cell outputs,
+    so none reaches formgrader or feedback."""
     nb = _autograded(hostile)[BASELINE]
     mimes = {m for c in nb.cells for o in c.get("outputs", []) for m in o.get("data", {})}
-    assert ANSWER_MIME in mimes
+    assert ANSWER_MIME not in mimes and "text/plain" in mimes
     png = [o for c in _autograded(hostile)["w-display-svg-markdown"].cells
            for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(png) == 1 and png[0].metadata == {"image/png": {"height": 1}}
