@@ -220,7 +220,8 @@ def test_inflation_assumption_is_cited_to_the_publisher(text, nb):
     pub = data.publications()["fomc-longer-run-goals"]
     assert pub["publisher"] == "Board of Governors of the Federal Reserve System"
     assert "2 percent" in pub["basis"] and pub["url"].startswith("https://www.federalreserve.gov/")
-    assert "inflation of 2% a year**, the rate the Federal Reserve's monetary-policy committee" in text
+    assert ("inflation of 2% a year**, the rate the Federal Reserve's monetary-policy committee"
+            in text)
     assert "It is a goal, not a forecast" in text
     assert "an assumption chosen for the example, not a published figure" in text
     assert "fomc-longer-run-goals" in nb.cells[-1].source  # the references block
@@ -231,7 +232,8 @@ def test_the_flags_are_labelled_where_figures_are_quoted(text):
     assert "The national rows are flagged **P*" in text
     assert "The Columbus rows are flagged **S** (secondary)" in text
     assert "(BLS, May 2025, flag S, to be checked on the BLS site)" in text
-    assert _ban_count("state-wide")["flag"] == "S" and "(flag S: seen in a copy of the tracker" in text
+    assert _ban_count("state-wide")["flag"] == "S"
+    assert "(flag S: seen in a copy of the tracker" in text
     assert _law("California", "pay_range_in_postings")["flag"] == "S"
     assert _law("New York State", "pay_range_in_postings")["flag"] == "S"
     assert "Rows flagged S were read in law-firm or union summaries" in text
