@@ -211,13 +211,13 @@ def test_case_figures_in_the_text(text):
                     "| paid days off (vacation, holidays, sick days) | 20 | 10 |",
                     "| bonus target (not guaranteed) | 5% of base | none |",
                     "| sign-on bonus (paid once) | none | $6,000 |",
-                    "260 working days", "raises of 3% a year", "$6,000 more a year",
-                    "a base of $124,000 and five more days off"):
+                    "260 working days", "raises of 3% a year", "$6,000 more a year"):
         assert snippet in text, snippet
     assert "composite client" in text and "describe no real person" in text
-    # the ending: above the reasonable figure (the Columbus median), below the target
-    assert "she ended above the reasonable figure she had set" in text
-    assert _oews("18140")["a_median"] < 124000 < TARGET
+    # the ending names no figure: the mock negotiation replays Northfield's call, and the
+    # employer's room to move stays with the instructor
+    ending = text.split("**How Dana's case ended.**")[1].split("Clients rarely")[0]
+    assert not re.search(r"\$\d", ending) and "signed offer" in ending
 
 
 def test_inflation_assumption_is_cited_to_the_publisher(text, nb):
