@@ -214,6 +214,15 @@ def test_case_figures_in_the_text(text):
                     "260 working days", "raises of 3% a year", "$6,000 more a year"):
         assert snippet in text, snippet
     assert "composite client" in text and "describe no real person" in text
+    assert calculators.WORK_DAYS_PER_YEAR == 260
+    assert "Brightline pays $6,000 more in base salary" in text
+    assert BRIGHTLINE["base_salary"] - NORTHFIELD["base_salary"] == 6000
+    assert "Columbus pays less than the national figures at every percentile" in text
+    national, columbus = _oews(), _oews("18140")
+    assert all(columbus[p] < national[p] for p in ("a_pct10", "a_pct25", "a_median", "a_pct75",
+                                                   "a_pct90"))
+    assert "between the 25th percentile and the median" in text  # the national placement, too
+    assert national["a_pct25"] < OFFER < national["a_median"]
     # the ending names no figure: the mock negotiation replays Northfield's call, and the
     # employer's room to move stays with the instructor
     ending = text.split("**How Dana's case ended.**")[1].split("Clients rarely")[0]
