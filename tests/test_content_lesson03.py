@@ -540,7 +540,8 @@ def test_references_cite_every_table_the_lesson_loads(nb):
     refs = nb.cells[-2].source + nb.cells[-1].source
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "oews_range(" in code
-    for pid in ("bls-oews-2025", "nlrb-right-to-discuss-wages", "nlra-29-cfr-471-4",
+    for pid in ("bls-oews-2025", "bls-oews-2025-msa", "nlrb-right-to-discuss-wages",
+                "nlra-29-cfr-471-4",
                 "ca-dlse-equal-pay-faq", "hart-bear-ren-2024", "hrdive-salary-history-tracker",
                 "fastcompany-job-offer-negotiations", "ceb-careerbuilder-negotiate",
                 "fomc-longer-run-goals"):
