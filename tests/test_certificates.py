@@ -313,3 +313,16 @@ def test_latin_names_embed_no_cjk_font_and_render_times_are_printed(tmp_path, ca
     assert "CJK" in _embedded_fonts(tmp_path / "chinese.pdf")
     with capsys.disabled():
         print(f"\ncertificate render seconds (latin, chinese, latin again): {timings}")
+
+
+@pytest.mark.parametrize("size", ["full", "small"])
+def test_the_demo_record_of_conversations_reads_back_with_valid_scores(tmp_path, size):
+    """make demo writes the new column: every demo line passes the same check as a real one."""
+    from negotiation_course.demo import cohort
+    from negotiation_course.demo.run import write_conversations
+
+    people = cohort.cohort(size)
+    write_conversations(tmp_path, people)
+    talks = read_conversations(tmp_path / "conversations.csv", {p.id for p in people})
+    assert talks and all(0 <= t.rubric_score <= 8 for t in talks.values())
+    assert len({t.rubric_score for t in talks.values()}) > 1 or len(talks) == 1
