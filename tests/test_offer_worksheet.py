@@ -174,3 +174,10 @@ def test_a_learners_filled_worksheet_survives_a_lab_refresh(tmp_path: Path) -> N
     kept = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
     assert re.search(r"^target\s+= 66000", kept, re.M)
     assert (ws / bundle.TOOLS_DIR_NAME / worksheet_pdf.FILE_NAME).is_file()
+
+
+def test_the_notebook_passes_the_course_accessibility_check(student: Path) -> None:
+    from negotiation_course.instructor import a11y
+
+    report = a11y.check_notebook(student / bundle.TOOLS_DIR_NAME / bundle.WORKSHEET_NOTEBOOK)
+    assert report.findings == []
