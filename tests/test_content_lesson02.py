@@ -203,6 +203,8 @@ def test_item_2g_calls_the_course_calculator_and_its_model_answer_hits_the_key()
     assert not key.matches(lifetime_value(5000, 0.05, 41))    # timing C
     assert not key.matches(lifetime_value(5000, 0.05, 40) * 1.05)  # timing B
     assert not key.matches(None) and not key.matches("603998.87")
+    # the cell after 2g prints the rounded figure; copying it is not calling the calculator
+    assert not key.matches(round(lifetime_value(5000, 0.05, 40)))
     with pytest.raises(ValueError, match="0.03"):
         lifetime_value(5000, 5, 40)  # 5 for 5%: a clear error, not a huge number
     with pytest.raises(TypeError, match="whole number"):
