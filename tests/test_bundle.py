@@ -138,5 +138,7 @@ def test_lab_workspace_keeps_the_learners_work(tmp_path: Path) -> None:
 
 def test_cli_writes_the_bundle(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     bundle.main([str(tmp_path / "out")])
-    assert "Student bundle written to" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Student bundle written to" in out and "coach-tools, " not in out
+    assert f"{len(bundle.assignments_in(release_dir()))} assignment(s)" in out
     assert (tmp_path / "out" / "README.md").is_file()

@@ -185,9 +185,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="where to write the bundle (default: build/student)")
     args = parser.parse_args(argv)
     dest = build(args.dest)
-    names = [p.name for p in assignments_in(dest)]
+    names = [p.name for p in assignments_in(dest) if p.name != TOOLS_DIR_NAME]
     print(f"Student bundle written to {dest}: {len(names)} assignment(s) "
-          f"{', '.join(names) or '(none released yet)'}")
+          f"{', '.join(names) or '(none released yet)'}, the offer preparation worksheet "
+          f"({TOOLS_DIR_NAME}/) and the mock negotiation brief ({MOCK_DIR_NAME}/)")
 
 
 if __name__ == "__main__":
