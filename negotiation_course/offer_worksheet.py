@@ -2,8 +2,8 @@
 
 One list of sections (:data:`SECTIONS`) feeds both forms of the worksheet, so they never
 disagree: the fillable notebook built here (:func:`notebook`, plain nbformat, so it works in
-a learner's environment) and the printable PDF drawn by the instructors' bundle tool
-(``negotiation_course.instructor.worksheet_pdf``, which needs fpdf2). ``make
+a learner's environment) and the printable PDF drawn with fpdf2 by
+``negotiation_course.grading.worksheet_pdf``, which the instructors' bundle tool runs. ``make
 student-bundle`` writes both into ``coach-tools/``. The worksheet is blank: it holds prompts,
 never a client's figures or an answer to a course exercise.
 

@@ -1,7 +1,8 @@
 """The offer preparation worksheet: a real PDF and a fillable notebook, blank, in the bundle.
 
 The PDF's text is read back with pdftotext (poppler, as the certificate tests do); the notebook
-is validated with nbformat and run with nbclient, blank and filled in. About 10 s.
+is validated with nbformat and run with nbclient, blank and filled in (those two need a kernel,
+so `make test-fast` leaves them to `make test`). About 10 s.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pytest
 from nbclient import NotebookClient
 
 from negotiation_course import offer_worksheet
-from negotiation_course.instructor import bundle, worksheet_pdf
+from negotiation_course.grading import worksheet_pdf
+from negotiation_course.instructor import bundle
 
 from .conftest import ASSIGNMENTS
 from .test_no_leaks import _hidden_only_literals, _leaks
@@ -95,6 +97,7 @@ def test_the_pdf_is_the_same_on_every_build(tmp_path: Path) -> None:
     assert worksheet_pdf.render(tmp_path / "b.pdf").read_bytes() == first
 
 
+@pytest.mark.slow  # a real kernel
 def test_the_notebook_is_valid_and_runs_blank(student: Path) -> None:
     path = student / bundle.TOOLS_DIR_NAME / bundle.WORKSHEET_NOTEBOOK
     nb = nbformat.read(path, as_version=4)
@@ -117,6 +120,7 @@ def _filled(nb: nbformat.NotebookNode, values: dict[str, object]) -> nbformat.No
     return nb
 
 
+@pytest.mark.slow  # a real kernel
 def test_the_filled_notebook_checks_that_the_figures_fit(student: Path) -> None:
     """Figures that fit pass; a walk-away point below the budget floor is named."""
     path = student / bundle.TOOLS_DIR_NAME / bundle.WORKSHEET_NOTEBOOK

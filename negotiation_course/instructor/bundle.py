@@ -116,7 +116,12 @@ def write_coach_tools(dest: Path, keep_notebook: bool = False) -> list[Path]:
     import nbformat
 
     from .. import offer_worksheet
-    from .worksheet_pdf import FILE_NAME, render
+
+    try:
+        from ..grading.worksheet_pdf import FILE_NAME, render
+    except ImportError as exc:  # fpdf2 comes with the grading group, not the instructor's
+        raise SystemExit(f"the offer preparation worksheet PDF needs fpdf2 ({exc}); build "
+                         "the bundle in the course's full environment (make venv)") from None
 
     dest.mkdir(parents=True, exist_ok=True)
     written = [render(dest / FILE_NAME)]

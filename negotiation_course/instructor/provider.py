@@ -328,7 +328,7 @@ def _reviewer(root: Path, out: Path, course_dir: Path) -> list[str]:
     for name in ("learner-brief.md", "rubric.md"):
         if (mock / name).exists():
             put(f"mock_negotiation/{name}", (mock / name).read_text(encoding="utf-8"))
-    from .worksheet_pdf import FILE_NAME, render
+    from ..grading.worksheet_pdf import FILE_NAME, render
 
     render(out / "coach_tools" / FILE_NAME)
     written.append(f"coach_tools/{FILE_NAME}")

@@ -1,12 +1,14 @@
 """The printable offer preparation worksheet (PDF), drawn from the same sections as the notebook.
 
-Instructors' code because it needs fpdf2, which the learner's environment does not have: the
-bundle tool runs it and ships the finished PDF (``coach-tools/`` in the student bundle). The
+It lives beside the certificates because both need fpdf2, which only the grading group
+installs (the learner's environment does not have it): the bundle tool
+(:mod:`negotiation_course.instructor.bundle`) runs it and ships the finished PDF
+(``coach-tools/`` in the student bundle). The
 sections, prompts and figures come from :mod:`negotiation_course.offer_worksheet`, so the
 paper and the notebook ask for the same things. The body font is the certificates' first
 installed face (Debian's Noto Sans, else the DejaVu Sans that matplotlib bundles).
 
-    python -m negotiation_course.instructor.worksheet_pdf OUT.pdf
+    python -m negotiation_course.grading.worksheet_pdf OUT.pdf
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import offer_worksheet as sheet
-from ..grading import fonts
+from . import fonts
 
 FILE_NAME = "offer-preparation-worksheet.pdf"
 #: A fixed creation date: the same worksheet gives the same PDF on every build.
