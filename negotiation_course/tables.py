@@ -37,6 +37,27 @@ __all__ = [
     "shed_400_options_rows",
 ]
 
+#: The data tables each helper reads, so a lesson's references can be checked against the
+#: tables it shows (``tests/test_references.py``) without reading the helpers' code.
+SOURCES: dict[str, tuple[str, ...]] = {
+    "census_earnings_by_year": ("census_p60_282_a7_earnings_by_sex",),
+    "dol_cents": ("dol_wb_2019_ratios_by_race",),
+    "employer_cost_shares": ("bls_ecec_compensation",),
+    "employer_costs_per_hour": ("bls_ecec_compensation",),
+    "negotiated_by_ad_wording": ("negotiation_evidence",),
+    "negotiated_by_ad_wording_rows": ("negotiation_evidence",),
+    "negotiation_research": ("negotiation_evidence",),
+    "npwf_cents": ("npwf_cents_on_dollar",),
+    "npwf_lines_by_edition": ("npwf_cents_on_dollar",),
+    "pew_by_age": ("pew_hourly_ratio_points",),
+    "pew_by_age_rows": ("pew_hourly_ratio_points",),
+    "pew_edition": ("pew_hourly_ratio_points",),
+    "ratio_90_10_by_group": ("pew_2018_ratio_90_10",),
+    "shed_400_by_year": ("shed_400_headline",),
+    "shed_400_options": ("shed_400_how_would_pay",),
+    "shed_400_options_rows": ("shed_400_how_would_pay",),
+}
+
 # ---------------------------------------------------------------------------------------------
 # Lesson 1
 

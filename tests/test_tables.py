@@ -199,3 +199,37 @@ def test_the_lesson_2_flag_line_is_unchanged():
     pew = data.load("pew_hourly_ratio_points")
     before = sorted(set(pew[pew["edition"] == "2023-03"]["flag"]))
     assert sorted(set(tables.pew_edition(edition="2023-03", age_group=None)["flag"])) == before
+
+
+def test_sources_name_exactly_the_tables_each_helper_reads(monkeypatch):
+    assert set(tables.SOURCES) == set(tables.__all__)
+    real = data.load
+    for name in tables.__all__:
+        read: list[str] = []
+
+        def spy(table, *args, _read=read, **kwargs):
+            _read.append(table)
+            return real(table, *args, **kwargs)
+
+        monkeypatch.setattr(tables.data, "load", spy)
+        getattr(tables, name)()
+        assert set(read) == set(tables.SOURCES[name]), name
+    monkeypatch.setattr(tables.data, "load", real)
+
+
+def test_lesson_cells_read_as_one_plain_step():
+    """Issue 12 section 6: no pivots, regular expressions or date arithmetic in Lessons 1 and 2."""
+    import re
+
+    from .conftest import read_nb, source_path
+
+    for name in ("lesson-01-why-negotiate", "lesson-02-strategic-career"):
+        nb = read_nb(source_path(name))
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "BEGIN SOLUTION" in cell.source:
+                continue
+            if "lifetime_value" in cell.source:  # items 2g/2h: being rebuilt on their own branch
+                continue
+            for pattern in (r"\.pivot", r"\.str\.", r"\.isin\(", r"astype\(", r"dropna\(",
+                            r"data\.load\("):
+                assert not re.search(pattern, cell.source), (name, pattern, cell.source)
