@@ -294,9 +294,10 @@ def test_check_ranges_hold_the_key_and_reject_slips():
 
 
 def test_item_2f_assesses_o5_with_an_interpretation_not_arithmetic():
-    """Issue 12 section 5: 2f was O3-type arithmetic tagged O5; it now maps the age profile to a plan."""
-    (answer,) = [c for c in NB.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answer-2f"]
-    (test,) = [c for c in NB.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "tests-2f"]
+    """Issue 12 section 5: 2f was O3-type arithmetic tagged O5; now it maps the age profile to a
+    plan."""
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in NB.cells}
+    answer, test = by_id["answer-2f"], by_id["tests-2f"]
     for cell in (answer, test):
         assert list(objective_tags(cell.metadata.get("tags", []))) == ["O5"]
     assert "checks.number" not in test.source and "checks.choice" in test.source

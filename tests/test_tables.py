@@ -5,6 +5,9 @@ into :mod:`negotiation_course.tables` (copied from the cell, unchanged); the hel
 the same object: same values, index, columns, names and dtypes.
 """
 
+# The ``_before_*`` functions are the lesson cells' code copied unchanged, long lines included.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import pandas as pd
