@@ -4,7 +4,7 @@ The course repository is the instructors' (``source/`` has solutions and hidden 
 learners get a separate folder built from ``release/``: the lesson notebooks, the learner
 edition of ``data/`` (:mod:`.learner_data`), the
 learner modules of the course package
-(checks, data, plots, the hours table, paths, calculators; no instructor, grading,
+(checks, data, tables, plots, the hours table, paths, calculators; no instructor, grading,
 research or demo code), a learner README, the learner's own ``requirements.txt``
 (the course's learner lock, every package pinned with its hashes, so the two never disagree),
 an ``environment.yml`` that installs it, and a
