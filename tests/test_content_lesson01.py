@@ -98,7 +98,7 @@ def _stated_numbers() -> dict[str, str]:
         "adds up\nto $462,000": f"adds up\nto ${gap * 40:,.0f}",
         "The $462,000 is the *raw* gap": f"The ${gap * 40:,.0f} is the *raw* gap",
         "what the $462,000 means": f"what the ${gap * 40:,.0f} means",
-        "will earn $462,000 less": f"will earn ${gap * 40:,.0f} less",
+        "pay you $462,000 less": f"pay you ${gap * 40:,.0f} less",
         "near 0.6 from 1960": f"near {ratio[1960]:.1f} from 1960",
         "82% of what men earned in 2022": f"{pew_2022:.0f}% of what men earned in 2022",
         "white (79 cents), Black (63 cents) and Hispanic women or Latinas\n(55 cents)": (
@@ -247,7 +247,8 @@ COMMON_WRONG = [
     ("evidence_1d", "a"),           # "salary only": the abstract says otherwise
     ("evidence_1d", "c"),           # "never withdrawn": an overclaim
     ("raw_gap_meaning", "a"),       # the raw gap read as the same-job gap
-    ("raw_gap_meaning", "c"),
+    ("raw_gap_meaning", "c"),       # "only an illustration": the pattern still matters
+    ("raw_gap_meaning", "d"),
     ("question_1", "census"),       # Census counts full-time workers only
     ("question_2", "npwf"),
     ("question_3", "census"),
