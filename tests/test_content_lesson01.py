@@ -470,8 +470,9 @@ def test_offer_evidence_is_labelled_as_the_brief_flags_it(text):
     news = [c for c in flags if c.startswith(("job offers managers", "of those offers",
                                               "candidates who accepted"))]
     assert {flags[c] for c in article} == {"P*"} and {flags[c] for c in news} == {"S"}
-    assert ("These findings are the article's own, from its published abstract, which the "
-            "course read in a copy rather than on the journal's site") in text
+    assert ("These findings, and the number of studies and participants above, are the "
+            "article's own, from its published abstract, which the course read in a copy rather "
+            "than on the journal's site") in text
     assert "These figures were seen only in news summaries of the study" in text
     # the article's abstract: the inflated perception, and that it held for non-monetary asks
     highlights = _offer("candidates perceive")["note"]
