@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from negotiation_course.demo import cohort  # noqa: E402
-from negotiation_course.grading.grade import grade_course  # noqa: E402
+from negotiation_course.grading.runner import grade_course  # noqa: E402
 from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path, nbgrader  # noqa: E402
 from negotiation_course.paths import assignments  # noqa: E402
 

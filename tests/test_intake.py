@@ -100,7 +100,7 @@ for _ in range(1500):
 
 @pytest.mark.slow
 def test_grading_a_cohort_with_every_hostile_intake_case(tmp_path):
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
 
     from .support.grading_support import filled, small_course, submit, with_code
 
