@@ -22,11 +22,20 @@ from negotiation_course.grading.executors import LocalExecutor
 from negotiation_course.grading.outcomes import OutcomeStore
 from negotiation_course.grading.runner import grade_course
 
-from .support.grading_support import LESSON, WALL_CLOCK, filled, small_course, submit, with_code
+from .support.grading_support import LESSON, filled, small_course, submit, with_code
 
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 KERNEL_EXIT = "import os\nos._exit(1)"
+
+
+def slow_cells(cells: int = 12, seconds: int = 10) -> bytes:
+    """A release whose every added cell is well inside the per-cell limit (20 s) and the
+    kernel's wall clock, but whose whole autograde is long."""
+    nb = nbformat.reads(filled("blank").decode(), as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})")
+                 for _ in range(cells)]
+    return nbformat.writes(nb).encode()
 
 
 class Recording(LocalExecutor):
@@ -48,7 +57,7 @@ def _csv(course):
 
 def test_a_learner_over_the_time_bound_is_stopped_and_the_run_goes_on(tmp_path):
     course = small_course(tmp_path / "course")
-    submit(course, "stuck", with_code(WALL_CLOCK))  # escapes the per-cell interrupt
+    submit(course, "stuck", slow_cells())  # 120 s of cells, none over a limit of its own
     submit(course, "honest", filled("complete"))
     start = time.monotonic()
     rows = grade_course(course, 2, progress=False, limits={"wall_seconds": 240},
