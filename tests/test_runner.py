@@ -12,7 +12,6 @@ Every learner ends with a grade or a flag and ``grades.csv`` is written.
 from __future__ import annotations
 
 import csv
-import json
 import time
 
 import nbformat
@@ -96,22 +95,21 @@ def test_a_kernel_that_died_alone_is_flagged_without_a_retry(tmp_path):
     assert row.status == "error: kernel died" and "retried" not in row.reason
 
 
-#: Takes every process the kernel's uid may have (RLIMIT_NPROC counts per uid, host-wide),
-#: holds them for a while, then lets go.
+#: Takes every task the kernel's uid may have (RLIMIT_NPROC counts processes and threads per
+#: uid, host-wide), holds them while other learners' kernels start, then lets go.
 HOG = """
-import os, time
-kids = []
+import threading, time
+threading.stack_size(64 * 1024)
+held, start = [], time.monotonic()
 try:
-    while len(kids) < 5000:
-        pid = os.fork()
-        if pid == 0:
-            time.sleep(30)
-            os._exit(0)
-        kids.append(pid)
-except OSError as exc:
-    print("PROCESSES EXHAUSTED after", len(kids), type(exc).__name__)
-time.sleep(15)
-print("HELD", len(kids))
+    while len(held) < 100_000 and time.monotonic() - start < 8:
+        t = threading.Thread(target=time.sleep, args=(40,), daemon=True)
+        t.start()
+        held.append(t)
+except RuntimeError as exc:
+    print("TASKS EXHAUSTED after", len(held), exc)
+print("HOLDING", len(held), "after", round(time.monotonic() - start, 1), "s")
+time.sleep(12)
 """
 VICTIMS = ["v1", "v2", "v3"]
 
@@ -126,8 +124,9 @@ def test_a_learner_exhausting_a_shared_limit_costs_nobody_else_a_grade(tmp_path)
     pool = Recording(2)
     rows = grade_course(course, 2, progress=False, limits={"wall_seconds": 90}, executor=pool)
     by = {r.learner: r for r in rows}
-    print(json.dumps({n: [by[n].status, by[n].reason] for n in by}, indent=1))
+    # While every kernel runs as one uid (the sandbox today), the victims whose kernels start
+    # during the hold die ("kernel died") and are graded on their retry alone.
     for name in VICTIMS:
         assert (by[name].status, by[name].score) == ("needs review", 1.0), by[name]
-    assert by["hog"].score == 0
+    assert (by["hog"].status, by["hog"].score) == ("graded", 0.0), by["hog"]
     assert set(_csv(course)) == {"hog", *VICTIMS}
