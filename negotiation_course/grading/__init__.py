@@ -6,8 +6,9 @@ The instructor's job, one command each (``COURSE_DIR`` defaults to the repositor
   run): autograde every submission under ``D/submitted`` with nbgrader's own autograde and
   the pipeline ``D/nbgrader_config.py`` declares (:mod:`.pipeline`), on N long-lived
   workers (:mod:`.executors`), each kernel in the sandbox (:mod:`.sandbox`); every outcome
-  kept in :mod:`.outcomes`; ``D/grades.csv`` gives every learner a status (:mod:`.export`). ``NEGOTIATION_COURSE_SANDBOX=off`` (or ``--no-sandbox``) grades without
-  the sandbox, on purpose only.
+  kept in :mod:`.outcomes`; ``D/grades.csv`` gives every learner a status (:mod:`.export`).
+  ``NEGOTIATION_COURSE_SANDBOX=off`` (or ``--no-sandbox``) grades without the sandbox, on
+  purpose only.
 * ``make feedback COURSE_DIR=D`` (:mod:`.feedback`): HTML per learner, hidden tests hidden.
 * ``python -m negotiation_course.grading.certificates --course-dir D`` (:mod:`.certificates`):
   certificates for complete learners, ``D/conversations.csv`` kept by the instructor.
