@@ -271,6 +271,8 @@ _PATTERNS = [
     (re.compile(r"RuntimeError: Kernel didn't respond|Kernel didn't respond in|"
                 r"TimeoutError: Kernel"), "kernel did not start"),
     (re.compile(r"database is locked"), "gradebook busy (database is locked)"),
+    (re.compile(r"CellTimeoutError|Timeout waiting for execute reply"),
+     "timed out (a cell ran past the per-cell limit and could not be interrupted)"),
 ]
 
 
