@@ -74,10 +74,11 @@ class GradingExecute(Execute):
 _READY: list[bool] = []
 
 
-def require_sandbox(stock: bool = True) -> None:
+def require_sandbox(stock: bool = True, fresh: bool = False) -> None:
     """Raise :class:`.sandbox.SandboxUnavailable` (for ``stock`` nbgrader, naming ``make
-    grade``), or return. Probed once per process (forked grading workers inherit it)."""
-    if _READY:
+    grade``), or return. Probed once per process (forked grading workers inherit it)
+    unless ``fresh`` (the runner probes at the start of every run)."""
+    if _READY and not fresh:
         return
     try:
         sandbox.check_available()
@@ -87,7 +88,8 @@ def require_sandbox(stock: bool = True) -> None:
         raise sandbox.SandboxUnavailable(
             REFUSAL.format(why=str(exc).split("; ")[0].rstrip("."),
                            env=sandbox.OPT_OUT_ENV)) from exc
-    _READY.append(True)
+    if not _READY:
+        _READY.append(True)
 
 
 SANITIZE = [ClearOutput, RepairDuplicateCells, DeduplicateIds, OverwriteKernelspec,

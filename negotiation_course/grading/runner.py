@@ -316,7 +316,7 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
     ensure_venv_on_path()
     use_sandbox = (not opted_out()) if settings.sandbox is None else settings.sandbox
     if use_sandbox:
-        pipeline.require_sandbox(stock=False)
+        pipeline.require_sandbox(stock=False, fresh=True)
     overrides = _overrides(course_dir, use_sandbox, settings.limits)
     deadline = float(settings.learner_seconds or learner_seconds_of(course_dir))
     fastimport.speed_up_nbgrader()
@@ -498,7 +498,7 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     settings = Settings(max(1, workers), sandbox, force, progress, dict(limits or {}),
                         learner_seconds)
     if (settings.sandbox is None and not opted_out()) or settings.sandbox:
-        pipeline.require_sandbox(stock=False)  # before anything else is read or written
+        pipeline.require_sandbox(stock=False, fresh=True)  # before anything is read or written
     pairs = submissions(course_dir, assignments(course_dir))
     return run(course_dir, pairs, settings, executor or LocalExecutor(settings.workers))
 
