@@ -76,3 +76,11 @@ def test_failures_are_named(log, reason):
 def test_a_timeout_note_wins():
     assert classify_failure("Kernel died", "", ["timed out: the notebook ran longer than 8 s"]) \
         == "timed out: the notebook ran longer than 8 s"
+
+
+def test_make_clean_removes_nothing_the_store_lives_in():
+    lines = (COURSE_ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    recipe = lines[next(i for i, ln in enumerate(lines) if ln.startswith("clean:")) + 1]
+    removed = recipe.split("rm -rf", 1)[1].split()
+    top = store_path(COURSE_ROOT).relative_to(COURSE_ROOT).parts[0]
+    assert removed and top not in removed and "build" in removed
