@@ -1,7 +1,7 @@
 """Submissions are checked without following links before anything reads them (issue 11).
 
 Fast tests check :mod:`negotiation_course.grading.intake` on each on-disk hostile case;
-one slow test grades a real small cohort holding all of them through ``grade.py`` and
+one slow test grades a real small cohort holding all of them through the runner and
 shows each ends with its expected row while the honest learner is still graded.
 """
 
