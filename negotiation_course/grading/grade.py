@@ -28,6 +28,7 @@ from pathlib import Path
 from ..instructor.nbgrader_cli import ensure_venv_on_path
 from . import fastimport
 from .config import db_url_of, grading_config, limits_for, with_busy_timeout
+from .dask_grading import DaskUnavailable
 from .export import flag_failures, statuses, write_grades_csv
 from .intake import remove_tree, submission_problem
 from .prepare import assignments, learners, prepare_gradebook, refused_learners, submissions
@@ -68,11 +69,15 @@ def _submitted_in_gradebook(db_url: str, course_id: str) -> set[tuple[str, str]]
 
 def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = None,
                  force: bool = False, progress: bool = True,
-                 limits: dict | None = None) -> list[LearnerStatus]:
+                 limits: dict | None = None,
+                 scheduler: str | None = None) -> list[LearnerStatus]:
     """Grade every submission under ``course_dir/submitted``; one status per pair.
 
     ``sandbox=None`` means: use it, unless ``NEGOTIATION_COURSE_SANDBOX=off`` opts out.
-    Raises :class:`SandboxUnavailable` when the sandbox is wanted but cannot start.
+    ``scheduler`` (``tcp://host:8786``) grades on Dask workers instead of local processes
+    (:mod:`.dask_grading`); the bookkeeping stays here either way.
+    Raises :class:`SandboxUnavailable` when the sandbox is wanted but cannot start, and
+    :class:`~.dask_grading.DaskUnavailable` when the cluster or its gradebook cannot serve.
     """
     course_dir = Path(course_dir).resolve()
     fastimport.block_slow_optional_modules()
@@ -89,6 +94,10 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
 
     api = make_api(course_dir, overrides)
     db_url = with_busy_timeout(db_url_of(course_dir))
+    if scheduler:
+        from .dask_grading import check_gradebook
+
+        check_gradebook(db_url)
     course_id = api.coursedir.course_id
     names = assignments(course_dir)
     prepare_gradebook(api, db_url, course_id, names, learners(course_dir))
@@ -101,7 +110,10 @@ def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = N
     _sweep_runtime(base)
     runtime = base / str(os.getpid())
     try:
-        _run_pool(course_dir, overrides, runtime, todo, store, max(1, workers), progress)
+        if scheduler:
+            _run_dask(scheduler, course_dir, overrides, runtime, todo, store, progress)
+        else:
+            _run_pool(course_dir, overrides, runtime, todo, store, max(1, workers), progress)
     except Exception:  # a bug of ours: the learners not graded yet show it; grades.csv still
         traceback.print_exc()
     finally:
@@ -184,6 +196,24 @@ def _run_pool(course_dir: Path, overrides, runtime: Path, todo: list[tuple[str, 
     bar.close()
 
 
+def _run_dask(scheduler: str, course_dir: Path, overrides, runtime: Path,
+              todo: list[tuple[str, str]], store: StatusStore, progress: bool) -> None:
+    from tqdm import tqdm
+
+    from .dask_grading import grade_pairs
+
+    if not todo:
+        return
+    todo = sorted(todo, key=lambda p: -_size(course_dir, p))
+    with tqdm(total=len(todo), unit="notebook", desc="grading on Dask",
+              disable=not progress, dynamic_ncols=True) as bar:
+        def record(outcome: Outcome) -> None:
+            store.put(outcome)
+            bar.update()
+
+        grade_pairs(scheduler, course_dir, overrides, runtime, todo, record)
+
+
 def _size(course_dir: Path, pair: tuple[str, str]) -> int:
     assignment, learner = pair
     folder = submission_dir(course_dir, learner, assignment)
@@ -200,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="grade WITHOUT the sandbox (learner code can read source/)")
     parser.add_argument("--wall-seconds", type=float, help="wall-clock limit per notebook")
     parser.add_argument("--memory-mb", type=int, help="memory limit per kernel")
+    parser.add_argument("--scheduler", default=os.environ.get("SCHEDULER") or None,
+                        help="grade on the Dask cluster of this scheduler (tcp://host:8786; "
+                             "default: $SCHEDULER, else local worker processes)")
     args = parser.parse_args(argv)
     course_dir = args.course_dir.resolve()
     if not (course_dir / "nbgrader_config.py").exists():
@@ -210,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         rows = grade_course(course_dir, args.workers, sandbox=False if args.no_sandbox else None,
                             force=args.force,
                             limits={"wall_seconds": args.wall_seconds,
-                                    "memory_mb": args.memory_mb})
-    except SandboxUnavailable as exc:
+                                    "memory_mb": args.memory_mb},
+                            scheduler=args.scheduler)
+    except (SandboxUnavailable, DaskUnavailable) as exc:
         print(f"error: refusing to grade: {exc}", file=sys.stderr)
         return 2
     counts: dict[str, int] = {}
