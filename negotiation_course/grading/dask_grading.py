@@ -76,15 +76,21 @@ def grade_pairs(scheduler: str, course_dir: Path, overrides: Any, runtime: Path,
     with client:
         client.register_plugin(GradingWorker(str(course_dir), overrides, str(runtime)),
                                name=GradingWorker.name)
-        futures = {}
+        pairs: dict[str, tuple[str, str]] = {}
+        futures = []
         for assignment, learner in todo:
-            # pure=False: a rerun of the same pair is a new task, never a cached result.
-            future = client.submit(grade_on_worker, assignment, learner, pure=False,
-                                   key=f"grade-{assignment}-{learner}-{os.urandom(4).hex()}")
-            futures[future] = (assignment, learner)
-        for future in as_completed(futures):
-            assignment, learner = futures[future]
+            # pure=False and a fresh key: a rerun of a pair is a new task, never a cached result.
+            key = f"grade-{assignment}-{learner}-{os.urandom(4).hex()}"
+            futures.append(client.submit(grade_on_worker, assignment, learner, pure=False,
+                                         key=key))
+            pairs[key] = (assignment, learner)
+        # This client is not the process's default, so as_completed is given its loop.
+        done = as_completed(futures, loop=client.loop)
+        del futures  # held only by as_completed: a recorded result is released at once,
+        for future in done:  # so a worker lost later never makes Dask grade it again
+            assignment, learner = pairs.pop(future.key)
             record(_outcome_of(future, course_dir, assignment, learner))
+            future.release()
 
 
 def _outcome_of(future: Any, course_dir: Path, assignment: str, learner: str) -> Outcome:
