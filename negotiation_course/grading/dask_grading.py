@@ -63,7 +63,7 @@ class DaskExecutor:
             from distributed import Client
         except ImportError as exc:  # the scale extra is not installed
             raise DaskUnavailable("SCHEDULER is set but Dask is not installed: "
-                                  "pip install 'negotiation-course[scale]'") from exc
+                                  "pip install 'negotiation-course[grading]'") from exc
         self.scheduler = scheduler
         try:
             self.client = Client(scheduler, timeout=connect_timeout, set_as_default=False)
