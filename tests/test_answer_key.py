@@ -79,3 +79,35 @@ def test_only_the_key_comparison_survives_in_a_test_cells_outputs():
 
 def test_a_test_cell_without_keys_fails_closed():
     assert graded_outputs([], [_out("x", 1)])[1]
+
+
+def test_a_key_may_be_spelled_out_and_carries_its_rationale():
+    short = parse_key('{"id": "x", "number": 2, "tol": 0.5, "why": "Two  because\\n two."}')
+    long = parse_key('{"id": "x", "kind": "number", "expected": 2, "tol": 0.5, '
+                     '"why": "Two because two."}')
+    assert short == long and short.why == "Two because two."
+    assert parse_key('{"id": "q", "kind": "text", "expected": ["b"]}').expected == ("b",)
+    assert parse_key('{"id": "q", "text": ["b"]}').why == ""
+
+
+@pytest.mark.parametrize("raw", ['{"id": "x", "number": 1, "why": 3}',
+                                 '{"id": "x", "kind": "number"}',
+                                 '{"id": "x", "kind": "guess", "expected": 1}',
+                                 '{"id": "x", "number": 1, "text": ["a"]}',
+                                 '{"id": "x", "number": true}',
+                                 '{"id": "x", "number": 1, "tol": -1}'])
+def test_malformed_spelled_out_keys_and_rationales_are_refused(raw):
+    with pytest.raises(AnswerKeyError):
+        parse_key(raw)
+
+
+def test_the_rationale_follows_the_graded_outputs_right_or_wrong():
+    keys = keys_in('### BEGIN HIDDEN TESTS\n'
+                   '# answer-key: {"id": "q", "text": ["b"], "why": "B names the cause."}\n'
+                   '### END HIDDEN TESTS\n')
+    for value, n_problems in (("b", 0), ("c", 1)):
+        kept, problems = graded_outputs(keys, [_out("q", value)])
+        assert len(problems) == n_problems
+        assert [o["text"] for o in kept] == ["Why the right answer is right: B names the cause.\n"]
+        assert "answer-key" not in str(kept)
+    assert graded_outputs(keys_in(CELL), [])[0] == []  # no rationale, nothing added
