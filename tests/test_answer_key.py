@@ -111,3 +111,29 @@ def test_the_rationale_follows_the_graded_outputs_right_or_wrong():
         assert [o["text"] for o in kept] == ["Why the right answer is right: B names the cause.\n"]
         assert "answer-key" not in str(kept)
     assert graded_outputs(keys_in(CELL), [])[0] == []  # no rationale, nothing added
+
+
+def test_every_key_in_the_course_explains_why_the_right_answer_is_right():
+    """Feedback after grading says why (issue 12, section 5); the release never holds it."""
+    import nbformat
+
+    from negotiation_course import course
+    from negotiation_course.paths import COURSE_ROOT
+
+    checked = 0
+    for name in course.load().names():
+        path = COURSE_ROOT / "source" / name / f"{name}.ipynb"
+        if not path.exists():
+            continue
+        release_nb = nbformat.read(COURSE_ROOT / "release" / name / f"{name}.ipynb", as_version=4)
+        # a rationale may repeat the lesson's own prose; it must not sit in any code cell
+        release = "\n".join(c.source for c in release_nb.cells if c.cell_type == "code")
+        assert '"why"' not in release and "answer-key" not in release, name
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for key in keys_in(cell.source):
+                assert len(key.why.split()) >= 8, f"{name}: key {key.id!r} needs a 'why'"
+                assert key.why[:50] not in release, f"{name}: rationale of {key.id!r} in release"
+                checked += 1
+    assert checked >= 40
