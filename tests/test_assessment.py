@@ -299,15 +299,10 @@ def _data_numbers() -> dict[str, float]:
     recomputed = evidence[evidence["study"] == "marks_harold_2011_recomputed"]["figure"]
     artz = evidence[(evidence["study"] == "artz_goodall_oswald_2018")
                     & (evidence["claim"] == "got a raise after asking")].set_index("group")
-    law = data.load("pay_law_context")
-    california = law[(law["jurisdiction"] == "California")
-                     & (law["law_type"] == "salary_history_ban")].iloc[0]
 
     assert forgo["fed_table_or_figure"] == "table 10"
     assert {"$5,000", "5% annual raises", "age 65", "40-year"} <= {
         p for p in ("$5,000", "5% annual raises", "age 65", "40-year") if p in lifetime["claim"]}
-    assert "Labor Code section 432.3" in california["provision"].replace("Labor Code 432.3",
-                                                                         "Labor Code section 432.3")
     return {
         "OEWS May 2025 HR specialists, 25th percentile": hr["a_pct25"],
         "OEWS May 2025 HR specialists, median": hr["a_median"],
@@ -329,8 +324,6 @@ def _data_numbers() -> dict[str, float]:
         "Artz et al., women who asked and got a raise": artz.loc["women", "figure"],
         "Artz et al., men who asked and got a raise": artz.loc["men", "figure"],
         "Artz et al. year": 2018,
-        "California Labor Code section": 432.3,
-        "California ban in effect (year)": california["effective_date"].year,
         "Women Don't Ask (year, a distractor's claim)": 2003,
     }
 
