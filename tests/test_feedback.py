@@ -123,12 +123,15 @@ def test_a_wrong_answers_feedback_says_why_the_right_answer_is_right(tmp_path_fa
     assert "Hidden test did not pass" in _html(g.course, "wrong-type")
 
 
-def test_assessment_feedback_explains_every_item_and_hides_the_tests(tmp_path):
-    """A learner with every other answer wrong: each item's rationale, no hidden test text."""
+def test_assessment_feedback_explains_every_item_after_the_deadline_only(tmp_path):
+    """A learner with every other answer wrong: no hidden test text ever; each item's rationale
+    once the due date has passed (before it, resubmitting after reading them would be a key)."""
     import html
 
     import nbformat
+    from nbgrader.api import Gradebook
 
+    from negotiation_course.grading.config import db_url_of
     from negotiation_course.grading.grade import grade_course
 
     from .support.grading_support import filled, small_course, submit
@@ -138,10 +141,25 @@ def test_assessment_feedback_explains_every_item_and_hides_the_tests(tmp_path):
     rows = grade_course(course, 1, progress=False, limits={"wall_seconds": 60})
     (row,) = [r for r in rows if r.learner == "partly-wrong"]
     assert row.status == "graded" and 0 < row.score < row.max_score, row
-    feedback.generate(course, workers=1)
-    page = (course / "feedback" / "partly-wrong" / "assessment" / "assessment.html").read_text()
+    page_path = course / "feedback" / "partly-wrong" / "assessment" / "assessment.html"
     whys = _why_lines("assessment")
     assert len(whys) >= 20
+
+    def set_due(when):
+        with Gradebook(db_url_of(course), "salary-negotiation-specialist") as gb:
+            gb.update_or_create_assignment("assessment", duedate=when)
+
+    set_due(datetime(2999, 1, 1))
+    feedback.generate(course, workers=1)
+    before = html.unescape(page_path.read_text())
+    assert before.count("Hidden test did not pass") == len(whys) // 2
+    assert "Why the right answer is right" not in before
+    assert not any(why[:40] in before for why in whys.values())
+    assert not _hidden_code_shown(page_path.read_text())
+
+    set_due(datetime(2020, 1, 1))
+    feedback.generate(course, workers=1)
+    page = page_path.read_text()
     shown = html.unescape(page)
     for answer_id, why in whys.items():
         assert "Why the right answer is right: " + why in shown, answer_id
