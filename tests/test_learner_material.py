@@ -182,7 +182,7 @@ def test_a_certificate_names_no_copy_host(tmp_path, registry) -> None:
 
 
 GRADED = ("lesson-00-welcome", "lesson-01-why-negotiate", "lesson-02-strategic-career",
-          "assessment")
+          "lesson-03-negotiating-the-offer", "assessment")
 
 
 @pytest.fixture(scope="module")

@@ -65,17 +65,22 @@ class Step:
 
 
 def write_conversations(course_dir: Path, people) -> None:
+    """The demo instructor's record: a conversation (mock negotiation) with its rubric score."""
+    from ..grading.mock_negotiation import max_score
     from .cohort import DUE
 
+    maximum = max_score()
     chosen = []
     for kind, n in CONVERSED.items():
         chosen += [p.id for p in people if p.kind == kind][:n]
     with (course_dir / "conversations.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["learner", "date", "instructor"])
+        writer.writerow(["learner", "date", "instructor", "rubric_score"])
         for i, learner in enumerate(sorted(chosen)):
+            # a generated demo score on the published rubric, never a real learner's
+            score = max(0, maximum - i % 5)
             writer.writerow([learner, (DUE + timedelta(days=3 + i)).date().isoformat(),
-                             INSTRUCTOR])
+                             INSTRUCTOR, score])
 
 
 def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "full",

@@ -9,7 +9,8 @@ The instructor's job, one command each (``COURSE_DIR`` defaults to the repositor
   the sandbox, on purpose only.
 * ``make feedback COURSE_DIR=D`` (:mod:`.feedback`): HTML per learner, hidden tests hidden.
 * ``python -m negotiation_course.grading.certificates --course-dir D`` (:mod:`.certificates`):
-  certificates for complete learners, ``D/conversations.csv`` kept by the instructor.
+  certificates for complete learners, ``D/conversations.csv`` kept by the instructor (one
+  line per mock negotiation with its rubric score, :mod:`.mock_negotiation`).
 * ``make demo`` (:mod:`negotiation_course.demo`): all of it on a generated cohort
   (:mod:`.cohort`) in ``build/demo``.
 
