@@ -293,6 +293,8 @@ def _data_numbers() -> dict[str, float]:
                   & (shed["measure"] == "unable_to_pay")]["value_pct"]
     other = data.load("shed_2018_other_figures")
     forgo = other[other["measure"] == "expect_to_forgo_some_bills_this_month"].iloc[0]
+    shed_2024 = data.load("shed_2024_and_bills_followup")
+    shed_2024 = shed_2024[shed_2024["survey_year"] == 2024].set_index("measure")["value_pct"]
     evidence = data.load("negotiation_evidence")
     marks = evidence[evidence["study"] == "marks_harold_2011"]
     lifetime = marks[marks["figure"] == 634198].iloc[0]
@@ -317,6 +319,10 @@ def _data_numbers() -> dict[str, float]:
         "the Fed's $400 question (objective O4's own words)":
             400 if "$400 question" in course.load().objectives["O4"].text else -1,
         "SHED 2018, expected to forgo some bills": forgo["value_pct"], "Fed table": 10,
+        "SHED 2024, cash or its equivalent": shed_2024["cash_or_equivalent"],
+        "SHED 2024, not entirely cash (printed by the Fed)":
+            shed_2024["not_completely_cash_or_equivalent"],
+        "SHED 2024, could not pay by any means": shed_2024["unable_to_pay"], "SHED 2024": 2024,
         "Marks & Harold, career loss": lifetime["figure"], "Marks & Harold year": 2011,
         "Marks & Harold, start difference": 5000, "Marks & Harold, raise %": 5,
         "Marks & Harold, retirement age": 65, "Marks & Harold, years": 40,

@@ -19,7 +19,7 @@ from negotiation_course.grading.certificates import (
     read_conversations,
     render,
 )
-from negotiation_course.grading.status import LearnerStatus
+from negotiation_course.grading.outcomes import LearnerStatus
 from negotiation_course.instructor import clock_hours
 from negotiation_course.paths import COURSE_ROOT
 

@@ -82,6 +82,8 @@ STATED = [
     ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("35-44")),
     ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("45-54")),
     ("79% at 55 to 64", 79, lambda: _pew_2022("55-64")),
+    ("21 cents at 55 to 64", 21, lambda: 100 - _pew_2022("55-64")),
+    ("the gap is only 8 cents", 8, lambda: 100 - _pew_2022("25-34")),
     ("The gap is 8 cents per dollar", 8, lambda: 100 - _pew_2022("25-34")),
     ("18 cents for all ages", 18, lambda: 100 - _pew_2022("16+")),
     ("2.25 times as wide", 2.25, lambda: (100 - _pew_2022("16+")) / (100 - _pew_2022("25-34"))),
@@ -157,7 +159,6 @@ def test_answer_keys_are_computed_from_the_data():
         "private_benefits_per_wage_dollar": private,
         "offer_a_total": 72000 * (1 + private),
         "offer_b_total": 66000 * (1 + government),
-        "times_wider_at_55_64": (100 - _pew_2022("55-64")) / (100 - _pew_2022("25-34")),
         "gap_when_silent": (
             _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
             - _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")),
@@ -312,7 +313,6 @@ SLIPS = {
     "private_benefits_per_wage_dollar": [0.297, 42.3, 1.423, 0.05],
     "offer_a_total": [72000, 30488.31, 1_000_000],
     "offer_b_total": [66000, 41352.84, 1_000_000],
-    "times_wider_at_55_64": [0.381, 21, 0.0],
     "gap_when_silent": [-2.4, 0.0, 24],
 }
 
@@ -332,3 +332,34 @@ def test_check_ranges_hold_the_key_and_reject_slips():
     # no raises, the last year only, the whole $55,000 salary instead of the difference
     for slip in (0, 5000 * 40, 5000 * 1.05 ** 40, _reference_lifetime(55000, 0.05, 40)):
         assert not low <= slip <= high
+
+
+def test_item_2f_assesses_o5_with_an_interpretation_not_arithmetic():
+    """Issue 12 section 5: 2f was O3-type arithmetic tagged O5; now it maps the age profile to a
+    plan."""
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in NB.cells}
+    answer, test = by_id["answer-2f"], by_id["tests-2f"]
+    for cell in (answer, test):
+        assert list(objective_tags(cell.metadata.get("tags", []))) == ["O5"]
+    assert "checks.number" not in test.source and "checks.choice" in test.source
+    assert "### Worksheet item 2f: from the age profile to a plan (O5)" in TEXT
+    (key,) = keys_in(test.source)
+    assert key.kind == "text" and key.expected == ("b",)
+    # the snapshot reading the key rests on: the gap is wider at every later age than at 25-34
+    assert all(100 - _pew_2022(age) > 100 - _pew_2022("25-34")
+               for age in ("35-44", "45-54", "55-64"))
+
+
+#: (answer id, value): right answers written differently, and plausible wrong answers
+ALTERNATIVE_RIGHT = [("age_profile_plan", "B"), ("age_profile_plan", " b ")]
+COMMON_WRONG = [("age_profile_plan", v) for v in ("a", "c", "d", "2.625", "")]
+
+
+@pytest.mark.parametrize(("answer", "value"), ALTERNATIVE_RIGHT)
+def test_keys_accept_alternative_right_answers(answer, value):
+    assert _keys()[answer].matches(value)
+
+
+@pytest.mark.parametrize(("answer", "value"), COMMON_WRONG)
+def test_keys_reject_common_wrong_answers(answer, value):
+    assert not _keys()[answer].matches(value)

@@ -189,7 +189,7 @@ GRADED = ("lesson-00-welcome", "lesson-01-why-negotiate", "lesson-02-strategic-c
 def feedback_pages(tmp_path_factory) -> list[Path]:
     """Real feedback: each graded assignment submitted (model-like answers), graded, fed back."""
     from negotiation_course.grading import feedback
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
     from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
     ensure_venv_on_path()

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from . import fonts, mock_negotiation
 from .escaping import from_spreadsheet_cell, printable_problem, spreadsheet_cell
-from .status import GRADED, NEEDS_REVIEW, LearnerStatus
+from .outcomes import GRADED, NEEDS_REVIEW, LearnerStatus
 
 REGISTER_COLUMNS = ["certificate_id", "learner", "name", "course", "completion_date",
                     "clock_hours", "issued_at", "file"]
@@ -394,18 +394,17 @@ def learner_names(db_url: str, course_id: str) -> dict[str, str]:
 def issue_for_course(course_dir: Path) -> IssueReport:
     """Statuses from the gradebook and the grading store, then :func:`issue`."""
     from ..instructor.nbgrader_cli import ensure_venv_on_path
-    from .autograde import load_config
-    from .config import db_url_of
+    from .config import db_url_of, load_config
     from .export import statuses
-    from .prepare import assignments
-    from .status import StatusStore
+    from .outcomes import OutcomeStore
+    from .runner import assignments
 
     ensure_venv_on_path()
     course_dir = course_dir.resolve()
     course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
     db_url = db_url_of(course_dir)
     rows = statuses(course_dir, db_url, course_id, assignments(course_dir),
-                    StatusStore(course_dir))
+                    OutcomeStore(course_dir))
     return issue(course_dir, rows, learner_names(db_url, course_id))
 
 

@@ -4,7 +4,7 @@ The course repository is the instructors' (``source/`` has solutions and hidden 
 learners get a separate folder built from ``release/``: the lesson notebooks, the learner
 edition of ``data/`` (:mod:`.learner_data`), the
 learner modules of the course package
-(checks, data, plots, the hours table, paths, calculators, the offer worksheet; no
+(checks, data, tables, plots, the hours table, paths, calculators, the offer worksheet; no
 instructor, grading, research or demo code), the coach's tools (``coach-tools/``: the offer
 preparation worksheet as a printable PDF and a fillable notebook), the mock negotiation's
 learner brief and published rubric (``mock-negotiation/``; the instructor's brief stays in
