@@ -132,7 +132,7 @@ def test_assessment_feedback_explains_every_item_after_the_deadline_only(tmp_pat
     from nbgrader.api import Gradebook
 
     from negotiation_course.grading.config import db_url_of
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
 
     from .support.grading_support import filled, small_course, submit
 
