@@ -24,8 +24,10 @@ SQLite is refused, because workers on other machines cannot share its file.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import select
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -113,27 +115,61 @@ def grade_on_worker(job, pair: Pair, deadline: float) -> Attempt:
             os.makedirs(job.runtime_root, mode=0o700, exist_ok=True)  # another machine
             init_process(job)  # nbgrader imported once here; each child inherits it
             _READY.add(job.key)
-        ctx = multiprocessing.get_context("fork")
-        parent, child = ctx.Pipe(duplex=False)
         started = time.time()
-
-        def serve() -> None:
-            try:
-                child.send((grade_pair(job, *pair), ""))
-            except Exception as exc:  # a bug of ours: report it
-                child.send((None, f"{type(exc).__name__}: {exc}"[:200]))
-
-        proc = ctx.Process(target=serve, daemon=True)
-        proc.start()
-        child.close()
-        outcome, failure = None, TIMED_OUT
-        if parent.poll(deadline):
-            try:
-                outcome, failure = parent.recv()
-            except (EOFError, OSError):
-                failure = WORKER_DIED
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+        outcome, failure = _in_child(lambda: grade_pair(job, *pair), deadline)
         return Attempt(pair, outcome, failure, started, time.time())
+
+
+def _in_child(work, deadline: float) -> tuple[Any, str]:
+    """``work()`` in a forked child (Dask's worker processes are daemons, which
+    multiprocessing may not fork from): (its result, "") or (None, why it did not return)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into Dask's code
+        code = 0
+        try:
+            os.close(read)
+            _die_with_parent()
+            try:
+                data = pickle.dumps((work(), ""))
+            except Exception as exc:  # a bug of ours: report it
+                data = pickle.dumps((None, f"{type(exc).__name__}: {exc}"[:200]))
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    chunks: list[bytes] = []
+    end = time.monotonic() + deadline
+    timed_out = False
+    with os.fdopen(read, "rb", buffering=0) as pipe:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                timed_out = True
+                break
+            chunk = pipe.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    if timed_out:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    if timed_out:
+        return None, TIMED_OUT
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:  # the child died before it wrote its whole result
+        return None, WORKER_DIED
+
+
+def _die_with_parent() -> None:
+    """The child never outlives its Dask worker (Linux ``PR_SET_PDEATHSIG``)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
