@@ -73,6 +73,35 @@ def test_bundle_holds_no_source_solutions_hidden_tests_or_keys(student: Path) ->
     assert leaks(student) == []
 
 
+def _rationales() -> list[str]:
+    from negotiation_course.grading.answer_key import keys_in
+
+    whys = []
+    for path in sorted(source_dir().glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            whys += [k.why for k in keys_in(cell.source) if k.why] if cell.cell_type == "code" \
+                else []
+    return whys
+
+
+def test_bundle_holds_no_rationale(student: Path) -> None:
+    """The keys' "why" is for feedback after grading: never in what learners receive."""
+    whys = _rationales()
+    assert len(whys) >= 40
+    texts = []
+    for path in (p for p in student.rglob("*") if p.is_file()):
+        if path.suffix == ".ipynb":
+            texts += [c.source for c in nbformat.read(path, as_version=4).cells]
+        else:
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                continue
+    shipped = "\n".join(" ".join(t.split()) for t in texts)
+    assert [w for w in whys if w in shipped] == []
+    assert whys[0] in whys[0] + shipped  # the scan reads plain text as the rationale is written
+
+
 def test_the_leak_scanner_finds_leaks(student: Path, tmp_path: Path) -> None:
     """The scanner above is not blind: it finds the answers in source/ and a planted key."""
     assert any("BEGIN SOLUTION" in line for line in leaks(source_dir()))
