@@ -97,8 +97,8 @@ def assignments(course: Path) -> list[str]:
 def steps(grader: str, course: Path, step: str, *names: str, force: bool = False) -> str:
     """nbgrader's exchange step for the given (default: every) assignment, as the grader."""
     done = as_user(grader, [str(VENV_BIN / "python"), "-m", "negotiation_course.hub.grader_steps",
-                            step, "--course-dir", str(course), *(["--force"] if force else []),
-                            *names], cwd=course)
+                            step, *names, "--course-dir", str(course),
+                            *(["--force"] if force else [])], cwd=course)
     return done.stdout + done.stderr
 
 

@@ -3,10 +3,11 @@ server, set by deploy/hub/jupyterhub_config.py; on a production machine it may l
 /etc/jupyter/). Learners only fetch, validate and submit: the exchange and the course id.
 
 Submissions are made private: stock nbgrader leaves a learner's folder in the inbound
-directory world-readable (0777, files 0644) and relies on the folder name being secret. Here
-the folder and its files keep only the owner and the grader's group (the inbound folder is
-set-group-id, so new entries carry the grader's group): nobody else can read them even if the
-name leaks.
+directory open to everyone (0777) and relies on its name staying secret. Here the folder is
+closed to all but its owner and the grader's group (0770; the inbound folder is set-group-id,
+so the new folder carries the grader's group): nobody else can enter it even if the name
+leaks. Its files stay nbgrader's 0644 (some are written after the group bit is gone, so they
+carry the learner's group; the folder is the barrier).
 """
 
 import os
@@ -21,15 +22,15 @@ c.Exchange.root = os.environ.get("NEGOTIATION_EXCHANGE_ROOT", "/srv/nbgrader/exc
 
 
 class PrivateSubmit(ExchangeSubmit):
-    """nbgrader's submit, then owner and grader group only (dirs 0770, files 0640)."""
+    """nbgrader's submit, then the submission folder closed to all but owner and grader (0770)."""
 
     def copy_files(self):
         super().copy_files()
         dest = os.path.join(self.inbound_path, self.assignment_filename)
-        for folder, dirs, files in os.walk(dest):
-            for name in files:
-                os.chmod(os.path.join(folder, name), 0o640)
-            os.chmod(folder, 0o770)
+        if os.stat(dest).st_gid == os.stat(self.inbound_path).st_gid:
+            os.chmod(dest, 0o770)
+        else:  # the exchange was not made by negotiation_course.hub.exchange.prepare_exchange
+            self.log.warning("inbound is not set-group-id: %s left as nbgrader made it", dest)
 
 
 c.ExchangeFactory.submit = PrivateSubmit
