@@ -48,9 +48,11 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def ports_free(base: int, count: int = 4) -> bool:
-    """True when 127.0.0.1:base .. base+count-1 can all be bound now."""
+    """True when 127.0.0.1:base .. base+count-1 can all be bound now, as a server binds
+    (SO_REUSEADDR: connections of a stopped server lingering in TIME_WAIT do not count)."""
     for port in range(base, base + count):
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
