@@ -155,11 +155,10 @@ def _browser_round(hub: dict, artifacts: Path) -> None:
                 expect(fetched).to_be_visible()
                 page.screenshot(path=str(artifacts / "fetched.png"))
                 fetched.locator("a", has_text=BY_BROWSER).first.click()  # show its notebooks
-                link = page.locator("#fetched_assignments_list a",
-                                    has_text=f"{BY_BROWSER}.ipynb")
-                if not link.count():
-                    link = page.locator(f"#fetched_assignments_list a[href*='{BY_BROWSER}']")
-                link.last.click()
+                # the notebook's own link (href "#") opens it in a JupyterLab tab
+                link = fetched.locator("a[href='#']", has_text=BY_BROWSER)
+                expect(link.first).to_be_visible()
+                link.first.click()
                 page.wait_for_timeout(500)
                 shown = context.pages[-1]  # the lab opens it in a tab of its own page
                 shown.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=120_000)
