@@ -73,7 +73,7 @@ def free_base_port(count: int = 4) -> int:
 
 def _read_only_tree(path: Path) -> None:
     """Root's, directories 0755 and files 0644: learners may read, nobody else may write."""
-    for folder, dirs, files in os.walk(path):
+    for folder, _dirs, files in os.walk(path):
         os.chown(folder, 0, 0, follow_symlinks=False)
         os.chmod(folder, 0o755)
         for name in files:
