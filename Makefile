@@ -50,7 +50,7 @@ $(AXE)/.installed-$(AXE_VERSION):
 	npm install --no-audit --no-fund --no-save --prefix build/node axe-core@$(AXE_VERSION)
 	@touch $@
 
-test: venv sysdeps axe ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
+test: venv sysdeps axe hub-proxy ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about a minute)
