@@ -318,7 +318,13 @@ def main(argv: list[str] | None = None) -> int:
                 args.course_id, args.grader, args.group, args.proxy.resolve())
     print(f"JupyterHub answering at {hub.url}/hub/login after {time.monotonic() - started:.1f} s "
           f"(pid {hub.process.pid}; log {state / 'hub.log'}); stop it with `make hub-stop`")
-    if (state / "hub.log").read_text(errors="replace").count("Adding service formgrader"):
+    try:
+        from .round import default_course_dir
+
+        has_formgrader = (default_course_dir(args.grader) / "nbgrader_config.py").is_file()
+    except KeyError:
+        has_formgrader = False
+    if has_formgrader:
         print(f"formgrader ({args.group} only): {hub.url}/services/formgrader/formgrader")
     return 0
 
