@@ -234,7 +234,7 @@ def start(state: Path = DEFAULT_STATE, share: Path = DEFAULT_SHARE, port: int = 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"JupyterHub exited ({process.returncode}); see {log}:\n"
-                               + log.read_text(errors="replace")[-4000:])
+                               + log.read_text(errors="replace")[-3000:])
         try:
             with urllib.request.urlopen(f"{hub.url}/hub/api/", timeout=2) as response:
                 if response.status == 200:
