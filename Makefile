@@ -132,5 +132,5 @@ student-bundle: venv ## Write build/student/: what learners get (no source/, no 
 lock: $(STAMP) ## Recompile every hashed lock and environment.yml from pyproject.toml (network)
 	$(BIN)/python scripts/locks.py compile $(LOCK_FLAGS)
 
-clean: ## Remove generated work (build/, caches); keeps .venv and the gradebook
+clean: ## Remove generated work (build/, caches); keeps .venv, the gradebook and grading-state/
 	rm -rf build .pytest_cache .ruff_cache

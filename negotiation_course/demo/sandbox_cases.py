@@ -106,3 +106,7 @@ SANDBOX_CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "leave-process": _case(LEAVE_PROCESS),
     "write-outside": _case(WRITE_OUTSIDE),
 }
+
+#: Each case is contained and grades as the untouched release it starts from (nothing it
+#: read, allocated, left or wrote changes a score): ``graded``, 0.
+EXPECTED: dict[str, tuple[str, float]] = {name: ("graded", 0.0) for name in SANDBOX_CASES}

@@ -128,7 +128,7 @@ def _init(course_dir: str) -> None:
 
     from . import accessible_html, fastimport, sanitize
     from .accessible_html import AccessibleCSS
-    from .autograde import make_api
+    from .config import make_api
 
     fastimport.speed_up_nbgrader()
     hiding = Config()
@@ -166,8 +166,7 @@ def generate(course_dir: Path, show_hidden: bool = False,
     from nbgrader.api import Gradebook
 
     from ..instructor.nbgrader_cli import ensure_venv_on_path
-    from .autograde import load_config
-    from .config import db_url_of
+    from .config import db_url_of, load_config
 
     ensure_venv_on_path()
     course_dir = course_dir.resolve()
