@@ -94,7 +94,10 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
-                  "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+                  "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                  # default settings for every learner (no "Jupyter news?" prompt); a learner's
+                  # own settings still win
+                  f"--LabApp.app_settings_dir={SHARE / 'learner-config' / 'lab-settings'}"]
 c.Spawner.environment = {
     # The learners' global configuration: extensions, exchange, course id (read-only share).
     "JUPYTER_CONFIG_PATH": str(SHARE / "learner-config"),
