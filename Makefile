@@ -111,8 +111,9 @@ lab: venv ## JupyterLab on the learner's view
 instructor-lab: venv ## JupyterLab for instructors at the repository root (Formgrader and all)
 	$(BIN)/python -m negotiation_course.instructor.lab --instructor
 
-grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted with WORKERS processes
-	$(BIN)/python -m negotiation_course.grading.grade --course-dir "$(COURSE_DIR)" --workers $(WORKERS)
+grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted (WORKERS processes, or SCHEDULER=tcp://host:8786 for Dask)
+	$(BIN)/python -m negotiation_course.grading.grade --course-dir "$(COURSE_DIR)" --workers $(WORKERS) \
+	  $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
 feedback: venv ## Write feedback HTML for every graded submission in COURSE_DIR
 	$(BIN)/python -m negotiation_course.grading.feedback --course-dir "$(COURSE_DIR)"

@@ -284,3 +284,18 @@ def test_the_packet_has_the_facts_references_form_certificate_and_time_report(pa
     assert report.startswith("# Declared and reported time")
     assert sorted(p.name for p in (reviewer / "course_materials").iterdir()) == sorted(
         p.name for p in (COURSE_ROOT / "release").iterdir() if p.is_dir())
+
+
+def test_the_welcome_without_course_toml_says_so_with_no_path(monkeypatch, tmp_path):
+    """A copy without course.toml (e.g. the grading sandbox, which hides the course) shows
+    a plain line, never a traceback with the instructor's path."""
+    import negotiation_course.course as course_model
+
+    monkeypatch.setattr(course_model, "COURSE_ROOT", tmp_path)  # no course.toml there
+    course_model._load.cache_clear()
+    try:
+        shown = welcome.show_provider()
+    finally:
+        course_model._load.cache_clear()
+    assert shown.data == welcome.NO_COURSE_FILE
+    assert str(tmp_path) not in shown.data and "/" not in shown.data

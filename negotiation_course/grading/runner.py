@@ -50,6 +50,7 @@ from negotiation_course.paths import assignments as source_assignments
 from ..instructor.nbgrader_cli import ensure_venv_on_path
 from . import fastimport, pipeline
 from .config import db_url_of, learner_seconds_of, make_api, with_busy_timeout
+from .dask_grading import DaskUnavailable
 from .events import take_events
 from .executors import TIMED_OUT, WORKER_DIED, Attempt, Executor, LocalExecutor
 from .export import flag_failures, statuses, write_grades_csv
@@ -491,15 +492,27 @@ def _size(course_dir: Path, pair: Pair) -> int:
 def grade_course(course_dir: Path, workers: int = 2, *, sandbox: bool | None = None,
                  force: bool = False, progress: bool = True, limits: dict | None = None,
                  learner_seconds: float | None = None,
-                 executor: Executor | None = None) -> list[LearnerStatus]:
+                 executor: Executor | None = None,
+                 scheduler: str | None = None) -> list[LearnerStatus]:
     """Grade every submission under ``course_dir/submitted`` (on a local process pool by
-    default); one status per pair. See :func:`run`."""
+    default, on the Dask cluster of ``scheduler`` when given); one status per pair.
+    See :func:`run`; raises :class:`~.dask_grading.DaskUnavailable` when the cluster or
+    its gradebook cannot serve, before anything is graded."""
     course_dir = Path(course_dir).resolve()
     settings = Settings(max(1, workers), sandbox, force, progress, dict(limits or {}),
                         learner_seconds)
     if (settings.sandbox is None and not opted_out()) or settings.sandbox:
         pipeline.require_sandbox(stock=False, fresh=True)  # before anything is read or written
     pairs = submissions(course_dir, assignments(course_dir))
+    if scheduler and executor is None:
+        from .dask_grading import DaskExecutor, check_gradebook
+
+        check_gradebook(db_url_of(course_dir))
+        dask = DaskExecutor(scheduler)
+        try:
+            return run(course_dir, pairs, settings, dask)
+        finally:
+            dask.close()
     return run(course_dir, pairs, settings, executor or LocalExecutor(settings.workers))
 
 
@@ -514,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, help="memory limit per kernel")
     parser.add_argument("--learner-seconds", type=float,
                         help="limit on one learner's whole autograde")
+    parser.add_argument("--scheduler", default=os.environ.get("SCHEDULER") or None,
+                        help="grade on the Dask cluster of this scheduler (tcp://host:8786; "
+                             "default: $SCHEDULER, else local worker processes)")
     args = parser.parse_args(argv)
     course_dir = args.course_dir.resolve()
     if not (course_dir / "nbgrader_config.py").exists():
@@ -524,8 +540,9 @@ def main(argv: list[str] | None = None) -> int:
         rows = grade_course(course_dir, args.workers, sandbox=False if args.no_sandbox else None,
                             force=args.force, learner_seconds=args.learner_seconds,
                             limits={"wall_seconds": args.wall_seconds,
-                                    "memory_mb": args.memory_mb})
-    except (SandboxUnavailable, PipelineMismatch) as exc:
+                                    "memory_mb": args.memory_mb},
+                            scheduler=args.scheduler)
+    except (SandboxUnavailable, PipelineMismatch, DaskUnavailable) as exc:
         print(f"error: refusing to grade: {exc}", file=sys.stderr)
         return 2
     counts: dict[str, int] = {}
