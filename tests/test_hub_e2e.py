@@ -320,13 +320,15 @@ def test_a_round_through_the_hub(hub):
     started = time.monotonic()
     graded = hub_round.grade(grader, hub["course_dir"], workers=2)
     timings["make grade (as the grader)"] = time.monotonic() - started
-    rows = {(r["learner"], r["assignment"]): r
-            for r in csv.DictReader((hub["course_dir"] / "grades.csv").open())}
+    (artifacts / "grade.log").write_text(graded.stdout + graded.stderr)
+    grades = hub["course_dir"] / "grades.csv"
+    assert grades.exists(), f"make grade wrote no grades.csv:\n{graded.stdout[-2000:]}\n" \
+                            f"{graded.stderr[-3000:]}"
+    rows = {(r["learner"], r["assignment"]): r for r in csv.DictReader(grades.open())}
     assert rows[(a, LESSON1)]["status"] in ("graded", "needs review"), rows[(a, LESSON1)]
     # the evaluation B handed in without its notebook: a row that says so, nothing lost
     # (today make grade says "error: not graded yet"; the reason could be clearer)
     assert rows[(b, NO_NOTEBOOK)]["status"].startswith("error"), rows[(b, NO_NOTEBOOK)]
-    (artifacts / "grade.log").write_text(graded.stdout + graded.stderr)
     (artifacts / "grades.csv").write_text((hub["course_dir"] / "grades.csv").read_text())
     started = time.monotonic()
     report = hub_round.feedback(grader, hub["course_dir"], exchange_course)
