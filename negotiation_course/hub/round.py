@@ -115,6 +115,12 @@ def collect(grader: str, course: Path) -> str:
 
 def grade(grader: str, course: Path, workers: int = 2) -> subprocess.CompletedProcess:
     """`make grade` as the grader (its exit code 1 means some learner ended in error)."""
+    stamp = VENV_BIN.parent / ".installed"
+    newer = [n for n in ("requirements.txt", "pyproject.toml")
+             if stamp.exists() and (COURSE_ROOT / n).stat().st_mtime > stamp.stat().st_mtime]
+    if newer:  # make would try to rebuild the venv as the grader, and fail
+        raise RuntimeError(f"the course venv {VENV_BIN.parent} is older than "
+                           f"{', '.join(newer)}: run `make venv` as root first")
     return as_user(grader, ["make", "--no-print-directory", "-C", str(COURSE_ROOT), "grade",
                             f"COURSE_DIR={course}", f"WORKERS={workers}",
                             f"VENV={VENV_BIN.parent}"], cwd=course, check=False)
