@@ -91,6 +91,12 @@ def many_cells(course: Path, folder: Path, assignment: str, data: bytes) -> None
     _notebook(folder, assignment, json.dumps(nb, separators=(",", ":")).encode())
 
 
+def no_notebook(course: Path, folder: Path, assignment: str, data: bytes) -> None:
+    """Only a side file: the notebook was deleted or never saved (a learner's slip)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notes.txt").write_text("my answers are in my head")
+
+
 CASES: dict[str, Maker] = {
     "link-to-source": link_to_source,
     "link-to-gradebook": link_to_gradebook,
@@ -101,6 +107,7 @@ CASES: dict[str, Maker] = {
     "too-many-files": too_many_files,
     "oversize-notebook": oversize_notebook,
     "many-cells": many_cells,
+    "no-notebook": no_notebook,
 }
 
 _INVALID = "error: invalid submission ("
@@ -117,6 +124,7 @@ EXPECTED: dict[str, str] = {
                          f"{intake.MAX_NOTEBOOK_BYTES // 1_000_000} MB)",
     "many-cells": _INVALID + "{assignment}.ipynb has more than "
                   f"{intake.MAX_CELLS} cells)",
+    "no-notebook": _INVALID + "no notebook (.ipynb file) in it)",
 }
 
 #: Learner folder names that must end as an error row (not a glob, not silence).

@@ -105,6 +105,8 @@ def submission_problem(folder: Path) -> str:
                     notebooks.append(Path(entry.path))
             else:
                 return f"{rel} is a {_kind(mode)}"
+    if not notebooks:  # nothing to grade: say so, rather than "not graded yet"
+        return "no notebook (.ipynb file) in it"
     for nb in sorted(notebooks):
         if nb.lstat().st_size > MAX_NOTEBOOK_BYTES:
             return f"{nb.name} is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB"

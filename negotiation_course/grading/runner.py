@@ -123,21 +123,17 @@ def refused_learners(course_dir: Path) -> list[tuple[str, str]]:
 
 
 def submissions(course_dir: Path, names: list[str]) -> list[Pair]:
-    """(assignment, learner) pairs with a submitted entry that names a notebook.
+    """(assignment, learner) pairs with a submitted entry (a folder, or anything else).
 
     Only names are read here (no link followed, no file opened): :mod:`.intake` decides
-    whether the folder may be graded at all.
+    whether it may be graded at all, and says why not (a folder with no notebook in it
+    ends as ``error: invalid submission (no notebook ...)``, not as "not graded yet").
     """
     pairs = []
     for learner in learners(course_dir):
         for assignment in names:
             folder = course_dir / "submitted" / learner / assignment
-            if not os.path.lexists(folder):
-                continue
-            if not folder.is_dir() or folder.is_symlink():
-                pairs.append((assignment, learner))  # intake refuses it with a reason
-                continue
-            if any(n.endswith(".ipynb") for n in os.listdir(folder)):
+            if os.path.lexists(folder):
                 pairs.append((assignment, learner))
     return pairs
 
