@@ -59,6 +59,11 @@ def grading_config(course_dir: Path, sandbox: bool, limits: Limits) -> Config:
         over.SandboxKernelManager.memory_mb = int(limits.memory_mb)
         over.SandboxKernelManager.cpu_seconds = int(limits.cpu_seconds)
         over.SandboxKernelManager.file_mb = int(limits.file_mb)
+        over.SandboxKernelManager.tmp_mb = int(limits.tmp_mb)
+        over.SandboxKernelManager.processes = int(limits.processes)
+        over.SandboxKernelManager.work_mb = int(limits.work_mb)
+        over.SandboxKernelManager.work_files = int(limits.work_files)
+        over.SandboxedExecute.output_mb = float(limits.output_mb)
         over.SandboxKernelManager.side_files = side_files_of(course_dir)
     if LimitOutputBytes not in autograde:
         at = autograde.index(LimitOutput) + 1 if LimitOutput in autograde else len(autograde)

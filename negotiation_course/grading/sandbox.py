@@ -30,6 +30,7 @@ notebook enforced from the grading process, out of the learner's reach.
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import shutil
 import signal
@@ -41,9 +42,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Float, Integer, Unicode
 
+from . import kernel_limits
+from .answer_key import ANSWER_MIME
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
 from .intake import remove_tree
@@ -51,8 +55,66 @@ from .intake import remove_tree
 #: Set to "off" to grade without the sandbox (the instructor's explicit opt-out).
 OPT_OUT_ENV = "NEGOTIATION_COURSE_SANDBOX"
 NOBODY = 65534
+#: Where the kernel folder (connection file, sockets) is seen inside the sandbox.
+KERNEL_DIR = "/run/kernel"
+SANDBOX_CONNECTION = "sandbox.json"
+#: The kernel's working folder inside the sandbox is WORK_ROOT/<assignment> (no learner id,
+#: no grader path), a size- and file-limited tmpfs.
+WORK_ROOT = Path("/home/learner")
+MOUNT_SOURCE = "nc-kernel"
+#: The whole environment the launcher, prlimit and bwrap get (never the grader's own).
+LAUNCH_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+#: The launcher: join the kernel's groups, open the bwrap argument file as fd 3, delete it,
+#: then exec the sandbox; bwrap reads its arguments from fd 3 (``--args 3``), so its command
+#: line, which is what /proc/1/cmdline shows inside the sandbox, holds no path or id.
+LAUNCHER = ('f=$1; shift; while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; '
+            'shift; exec 3< "$f" || exit 125; rm -f "$f"; exec "$@"')
 ETC_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts",
              "/etc/localtime", "/etc/mime.types", "/etc/alternatives", "/etc/ssl"]
+
+
+def launcher_argv(argv: list[str], args_file: Path, procs_files: list[Path]) -> list[str]:
+    """Turn :func:`sandbox_argv` into the launcher command (see :data:`LAUNCHER`).
+
+    bwrap's options (every bind, the working folder, the environment it sets) go
+    NUL-separated into ``args_file`` (0600, in the grader's private runtime folder, deleted
+    by the launcher before bwrap runs); only the command itself stays on bwrap's command
+    line (bwrap takes the command from its own argv, not from ``--args``).
+    """
+    bwrap = shutil.which("bwrap") or "bwrap"
+    at = argv.index(bwrap)
+    end = argv.index("--", at)
+    fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(b"".join(a.encode() + b"\0" for a in argv[at + 1:end]))
+    return ["/bin/sh", "-c", LAUNCHER, "nc-kernel", str(args_file),
+            *map(str, procs_files), "--", *argv[: at + 1], "--args", "3", *argv[end:]]
+
+
+def unmount(path: Path) -> None:
+    """Unmount a kernel folder's tmpfs (lazily if something still holds it)."""
+    done = subprocess.run(["umount", str(path)], capture_output=True)
+    if done.returncode != 0:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def sweep_stale_mounts(base: Path) -> None:
+    """Unmount kernel tmpfs mounts left under ``base`` by grading runs that were killed."""
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3 or parts[0] != MOUNT_SOURCE or parts[2] != "tmpfs":
+            continue
+        mnt = Path(parts[1].replace("\\040", " "))
+        try:
+            run = mnt.relative_to(base).parts[0]
+        except (ValueError, IndexError):
+            continue
+        if run.isdigit() and not Path(f"/proc/{run}").exists():
+            unmount(mnt)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -69,6 +131,9 @@ class Limits:
     file_mb: int = 64
     tmp_mb: int = 64
     processes: int = 512
+    work_mb: int = 64  # the kernel's working folder (a tmpfs)
+    work_files: int = 10_000  # files and folders it may hold (tmpfs nr_inodes)
+    output_mb: float = 8.0  # output bytes kept per notebook, counted as they arrive
 
 
 def opted_out() -> bool:
@@ -85,12 +150,27 @@ def check_available() -> None:
                 f"{OPT_OUT_ENV}=off to grade WITHOUT a sandbox (learner code can then read "
                 "source/ and the gradebook)")
     probe = sandbox_argv(["/bin/true"], Paths.for_probe(), Limits())
-    proc = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(probe, capture_output=True, text=True, timeout=30, env=LAUNCH_ENV)
     if proc.returncode != 0:
         raise SandboxUnavailable(
             "bubblewrap is installed but cannot create a sandbox here "
             f"({proc.stderr.strip() or 'exit ' + str(proc.returncode)}); user namespaces may "
             f"be disabled. Set {OPT_OUT_ENV}=off to grade WITHOUT a sandbox.")
+    if _runs_as_root():
+        sweep_stale_mounts(Path(tempfile.gettempdir()) / f"nc-grade-{os.getuid()}")
+    log_plan()
+
+
+def log_plan() -> str:
+    """Say (on stderr, once per process) how kernels are kept apart; returns the line."""
+    line = "grading sandbox: " + kernel_limits.plan().describe()
+    if not _LOGGED:
+        _LOGGED.append(line)
+        print(line, file=sys.stderr, flush=True)
+    return line
+
+
+_LOGGED: list[str] = []
 
 
 @dataclass
@@ -104,7 +184,8 @@ class Paths:
     stubs: Path | None = None
     kernel_dir: Path | None = None  # rw: connection file and IPC sockets
     workdir: Path | None = None  # rw scratch, shown at ``chdir``
-    chdir: Path | None = None
+    chdir: Path | None = None  # inside the sandbox: WORK_ROOT / <assignment>
+    side_files: list[Path] = field(default_factory=list)  # ro-bound into a bwrap tmpfs
     mpl_cache: list[Path] = field(default_factory=list)
 
     @classmethod
@@ -122,8 +203,9 @@ def _runs_as_root() -> bool:
     return os.geteuid() == 0
 
 
-def sandbox_argv(command: list[str], paths: Paths, limits: Limits) -> list[str]:
-    """The full command line: prlimit, (setpriv to nobody when root), bwrap, ``command``."""
+def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
+                 uid: int = NOBODY) -> list[str]:
+    """The full command line: prlimit, (setpriv to ``uid`` when root), bwrap, ``command``."""
     mb = 1024 * 1024
     argv = [shutil.which("prlimit") or "prlimit",
             f"--as={limits.memory_mb * mb}", f"--cpu={limits.cpu_seconds}",
@@ -138,8 +220,8 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits) -> list[str]:
                  "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
                  "--cap-add", "CAP_SETGID"]
-        command = [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={NOBODY}",
-                   f"--regid={NOBODY}", "--clear-groups", "--", *command]
+        command = [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}",
+                   f"--regid={uid}", "--clear-groups", "--", *command]
     else:  # unprivileged bubblewrap: a user namespace of our own, nested ones disabled
         argv += ["--", *bwrap, "--unshare-all", "--unshare-user", "--disable-userns",
                  "--cap-drop", "ALL"]
@@ -164,9 +246,16 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits) -> list[str]:
     if paths.mpl_cache:
         argv += ["--chmod", "1777", "/tmp/mpl"]
     if paths.kernel_dir is not None:
-        argv += ["--bind", str(paths.kernel_dir), str(paths.kernel_dir)]
-    if paths.workdir is not None and paths.chdir is not None:
-        argv += ["--bind", str(paths.workdir), str(paths.chdir), "--chdir", str(paths.chdir)]
+        argv += ["--bind", str(paths.kernel_dir), KERNEL_DIR]
+    if paths.chdir is not None:
+        if paths.workdir is not None:  # a host tmpfs (root: size and file count bound)
+            argv += ["--bind", str(paths.workdir), str(paths.chdir)]
+        else:  # bubblewrap's own tmpfs (size bound; files by the kernel's memory group)
+            argv += ["--size", str(limits.work_mb * mb), "--perms", "0777", "--tmpfs",
+                     str(paths.chdir)]
+            for host in paths.side_files:
+                argv += ["--ro-bind", str(host), str(paths.chdir / host.name)]
+        argv += ["--chdir", str(paths.chdir)]
     else:
         argv += ["--chdir", "/tmp"]
     argv = _with_open_parents(argv)
@@ -199,8 +288,7 @@ def _with_open_parents(argv: list[str]) -> list[str]:
             i += 1
             continue
         dest = Path(argv[i + width])
-        if argv[i] != "--tmpfs":
-            binds.append(dest)
+        binds.append(dest)  # a tmpfs keeps its own --perms too
         parents.update(str(p) for p in dest.parents)
         i += width + 1
     keep = [p for p in parents if p not in {"/", "/tmp", "/tmp/mpl"}
@@ -213,9 +301,18 @@ class SandboxKernelManager(AsyncKernelManager):
 
     wall_seconds = Float(Limits.wall_seconds, help="Wall-clock limit per notebook").tag(
         config=True)
-    memory_mb = Integer(Limits.memory_mb, help="Address-space limit (MB)").tag(config=True)
+    memory_mb = Integer(Limits.memory_mb, help="Memory limit (MB), per process and, where "
+                        "the machine allows, for all the kernel's processes together").tag(
+        config=True)
     cpu_seconds = Integer(Limits.cpu_seconds, help="CPU-time limit (s)").tag(config=True)
     file_mb = Integer(Limits.file_mb, help="Largest file the kernel may write (MB)").tag(
+        config=True)
+    tmp_mb = Integer(Limits.tmp_mb, help="Size of the kernel's /tmp (MB)").tag(config=True)
+    processes = Integer(Limits.processes, help="Processes and threads of one kernel").tag(
+        config=True)
+    work_mb = Integer(Limits.work_mb, help="Size of the kernel's working folder (MB)").tag(
+        config=True)
+    work_files = Integer(Limits.work_files, help="Files its working folder may hold").tag(
         config=True)
     runtime_root = Unicode("", help="Private directory for kernel sockets").tag(config=True)
     side_files = Dict(help="Assignment -> glob patterns of side files its kernel may see "
@@ -230,9 +327,14 @@ class SandboxKernelManager(AsyncKernelManager):
         self._timer: threading.Timer | None = None
         self._kdir: Path | None = None
         self._workdir: Path | None = None
-        self._cwd: Path | None = None
+        self._chdir: Path | None = None
+        self._side: list[Path] = []
+        self._mounted = False
+        self._group: kernel_limits.KernelGroup | None = None
+        self._args_file: Path | None = None
         self._stderr = None
         self.timed_out = False
+        self.died: int | None = None  # the exit status when the kernel ended on its own
 
     # --- paths ----------------------------------------------------------------------
     def _root(self) -> Path:
@@ -252,29 +354,53 @@ class SandboxKernelManager(AsyncKernelManager):
                     f"raise ImportError('{name} is not available while grading')\n")
         return stubs
 
+    @property
+    def kernel_uid(self) -> int:
+        if self._group is not None and self._group.uid is not None:
+            return self._group.uid
+        return NOBODY
+
     def _prepare_dirs(self, cwd: Path | None) -> None:
         root = self._root()
         SandboxKernelManager._counter += 1
-        self._kdir = Path(tempfile.mkdtemp(prefix=f"k{SandboxKernelManager._counter}-",
-                                           dir=root))
-        self._workdir = self._kdir / "work"
-        self._workdir.mkdir()
+        name = f"k{os.getpid()}-{SandboxKernelManager._counter}"
+        self._kdir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root))
+        self._group = kernel_limits.KernelGroup(
+            kernel_limits.plan(), self._kdir.name, processes=self.processes,
+            memory_mb=self.memory_mb, lock_dir=root.parent)
+        uid = self.kernel_uid
+        if _runs_as_root():
+            # The whole kernel folder (sockets, connection file, kernel.log, the working
+            # folder) on a tmpfs of its own: bounded in bytes and in files.
+            files = self.work_files + 64
+            size = (self.work_mb + 2) * 1024 * 1024
+            subprocess.run(["mount", "-t", "tmpfs", "-o",
+                            f"size={size},nr_inodes={files},mode=0700,uid={uid},gid={uid},"
+                            "nosuid,nodev", MOUNT_SOURCE, str(self._kdir)],
+                           check=True, capture_output=True)
+            self._mounted = True
+            self._workdir = self._kdir / "work"
+            self._workdir.mkdir()
+        self._chdir = WORK_ROOT / (cwd.name if cwd is not None else "work")
+        self._side = []
+        staging = self._workdir or (self._kdir / "side")
         if cwd is not None and cwd.is_dir():  # declared side files only, never notebooks
             for item in cwd.iterdir():
                 if (item.suffix == ".ipynb" or item.name.startswith(".")
                         or not declared(item.name, self.side_files.get(cwd.name, []))):
                     continue
-                dest = self._workdir / item.name
+                staging.mkdir(exist_ok=True)
+                dest = staging / item.name
                 if item.is_dir():
                     shutil.copytree(item, dest, ignore=shutil.ignore_patterns("*.ipynb"))
                 else:
                     shutil.copy2(item, dest)
-        self._cwd = cwd
+                self._side.append(dest)
         self.ip = str(self._kdir / "kernel")
         self.connection_file = str(self._kdir / "connection.json")
         if _runs_as_root():
             for path in [self._kdir, *self._workdir.rglob("*"), self._workdir]:
-                os.chown(path, NOBODY, NOBODY)
+                os.chown(path, uid, uid)
 
     # --- launch ---------------------------------------------------------------------
     async def _async_pre_start_kernel(self, **kw):
@@ -287,8 +413,13 @@ class SandboxKernelManager(AsyncKernelManager):
         self._stderr = open(self._kdir / "kernel.log", "wb")  # noqa: SIM115 (closed in cleanup)
         kw["stderr"] = self._stderr
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # The launcher, prlimit and bwrap start with nothing of the grader's environment
+        # (it may hold a gradebook URL with a password): bwrap, as the sandbox's pid 1,
+        # would otherwise show it in /proc/1/environ.
+        kw["env"] = dict(LAUNCH_ENV)
         if _runs_as_root():
-            os.chown(self.connection_file, NOBODY, NOBODY)
+            for path in (self.connection_file, self._kdir / SANDBOX_CONNECTION):
+                os.chown(path, self.kernel_uid, self.kernel_uid)
         return kernel_cmd, kw
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
@@ -297,20 +428,34 @@ class SandboxKernelManager(AsyncKernelManager):
         if cmd and Path(cmd[0]).name.startswith("python"):
             # -P: the working folder is not on sys.path (no learner file shadows a module)
             cmd[:1] = [str(paths.venv / "bin" / "python"), "-P"]
+        # The kernel reads a copy of the connection file that names the sockets where the
+        # kernel folder is seen inside the sandbox (a neutral path, no grader folder).
+        info = json.loads(Path(self.connection_file).read_text())
+        info["ip"] = f"{KERNEL_DIR}/{Path(self.ip).name}"
+        inside = self._kdir / SANDBOX_CONNECTION
+        inside.write_text(json.dumps(info))
+        cmd = [f"{KERNEL_DIR}/{SANDBOX_CONNECTION}" if arg == self.connection_file else arg
+               for arg in cmd]
         paths.stubs = self._stubs(self._root())
         paths.kernel_dir = self._kdir
         paths.workdir = self._workdir
-        paths.chdir = self._cwd
+        paths.chdir = self._chdir
+        paths.side_files = [] if self._workdir is not None else list(self._side)
         paths.mpl_cache = _matplotlib_caches()
         limits = Limits(wall_seconds=self.wall_seconds, memory_mb=self.memory_mb,
-                        cpu_seconds=self.cpu_seconds, file_mb=self.file_mb)
-        return sandbox_argv(cmd, paths, limits)
+                        cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
+                        tmp_mb=self.tmp_mb, processes=self.processes, work_mb=self.work_mb,
+                        work_files=self.work_files)
+        argv = sandbox_argv(cmd, paths, limits, uid=self.kernel_uid)
+        self._args_file = self._root() / f".{self._kdir.name}.args"
+        return launcher_argv(argv, self._args_file, self._group.procs_files())
 
     async def _async_post_start_kernel(self, **kw):
         # Interrupts go over the control channel: signals cannot reach into the sandbox.
         self.kernel_spec.interrupt_mode = "message"
         await super()._async_post_start_kernel(**kw)
         self.timed_out = False
+        self.died = None
         self._timer = threading.Timer(self.wall_seconds, self._wall_clock_kill)
         self._timer.daemon = True
         self._timer.start()
@@ -329,6 +474,38 @@ class SandboxKernelManager(AsyncKernelManager):
             except OSError:
                 pass
 
+    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        process = getattr(self.provisioner, "process", None)
+        if process is not None and process.poll() is not None:
+            self.died = process.returncode  # it ended before we asked it to
+        await AsyncKernelManager.shutdown_kernel(self, now=now, restart=restart)
+
+    def _report(self) -> None:
+        """Notes on what ended the kernel: its own limits, or a shared resource."""
+        own = self._group.own_limit_events() if self._group is not None else []
+        if self._mounted and self._workdir is not None:
+            try:
+                st = os.statvfs(self._kdir)
+                if st.f_bavail == 0 or st.f_favail == 0:
+                    own.append(f"working-folder limit reached: the kernel filled its "
+                               f"{self.work_mb:,} MB / {self.work_files:,}-file folder")
+            except OSError:
+                pass
+        for note in own:
+            record_event(note)
+        if self.died is None or self.timed_out or own:
+            return
+        mechanism = self._group.plan.mechanism if self._group else "none"
+        killed = self.died in (-signal.SIGKILL, 128 + signal.SIGKILL)
+        if mechanism == "none":
+            record_event(f"{kernel_limits.SHARED_RESOURCE}: the kernel died (exit "
+                         f"{self.died}) while every kernel of this account shares one "
+                         "process limit; another learner may have caused it")
+        elif killed:
+            record_event(f"{kernel_limits.SHARED_RESOURCE}: the kernel was killed from "
+                         "outside its own limits (SIGKILL, not its memory, process or time "
+                         "limit: the host may have run out of memory)")
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         if self._timer is not None:
             self._timer.cancel()
@@ -337,7 +514,18 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
+        if self._group is not None:
+            self._group.kill_all()
+            self._report()
+            self._group.close()
+            self._group = None
+        if self._args_file is not None:
+            self._args_file.unlink(missing_ok=True)
+            self._args_file = None
         if self._kdir is not None:
+            if self._mounted:
+                unmount(self._kdir)
+                self._mounted = False
             remove_tree(Path(self._kdir))  # however deep a kernel nested its folders
             self._kdir = None
 
@@ -345,6 +533,7 @@ class SandboxKernelManager(AsyncKernelManager):
     pre_start_kernel = _async_pre_start_kernel
     post_start_kernel = _async_post_start_kernel
     cleanup_resources = _async_cleanup_resources
+    shutdown_kernel = _async_shutdown_kernel
 
 
 def declared(name: str, patterns: list[str]) -> bool:
@@ -362,9 +551,85 @@ def _matplotlib_caches() -> list[Path]:
     return sorted(Path(base).glob("fontlist-v*.json"))
 
 
+#: Output kinds that learner code produces (``status`` and ``execute_input`` are the
+#: kernel's own bookkeeping and always pass).
+_COUNTED = {"stream", "display_data", "update_display_data", "execute_result", "error",
+            "comm_open", "comm_msg"}
+
+
+def message_bytes(msg: dict) -> int:
+    """Roughly how many bytes an iopub message adds to the notebook (text and data)."""
+    content = msg.get("content") or {}
+    kind = msg.get("msg_type")
+    if kind == "stream":
+        return len(content.get("text") or "")
+    if kind == "error":
+        return sum(len(line) for line in content.get("traceback") or []) + len(
+            str(content.get("evalue", "")))
+    data = content.get("data") or {}
+    if not isinstance(data, dict):
+        return len(str(data))
+    return sum(len(v) if isinstance(v, str) else len(json.dumps(v, default=str))
+               for v in data.values())
+
+
 class SandboxedExecute(Execute):
-    """nbgrader's Execute with the sandboxed kernel manager (kwargs beat config there)."""
+    """nbgrader's Execute with the sandboxed kernel manager (kwargs beat config there),
+    and output bytes bounded as they arrive.
+
+    ``LimitOutputBytes`` cuts outputs after the notebook has run, by which time a kernel
+    printing in a loop has streamed gigabytes into this process. Here every iopub message
+    is counted when it arrives: once the notebook's outputs pass ``output_mb``, further
+    output is dropped (never stored), the cell gets one line saying so, and the learner's
+    status notes it. Errors (a hidden test's verdict) and answer records, when small, are
+    still kept, so the key comparison sees them. One message is still read whole before it
+    is counted; its size is bounded by the kernel's own memory limit.
+    """
+
+    output_mb = Float(Limits.output_mb, help="Output kept per notebook (MB), counted as it "
+                      "arrives").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
+        self._received = 0
+        self._dropped = 0
+        self._flagged: set[int] = set()
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._received = self._dropped = 0
+        self._flagged = set()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if self._dropped:
+                record_event(f"output limit reached: the notebook printed more than "
+                             f"{self.output_mb:g} MB; {self._dropped:,} later output "
+                             "message(s) were discarded as they arrived")
+
+    def process_message(self, msg, cell, cell_index):
+        kind = msg.get("msg_type")
+        if kind in _COUNTED:
+            size = message_bytes(msg)
+            self._received += size
+            if self._received > self.output_mb * 1024 * 1024 and not self._keep(msg, size):
+                self._dropped += 1
+                if cell_index not in self._flagged:
+                    self._flagged.add(cell_index)
+                    cell.outputs.append(NotebookNode(
+                        output_type="stream", name="stderr",
+                        text=f"[output limit reached: this notebook printed more than "
+                             f"{self.output_mb:g} MB; the rest of its output was not "
+                             "kept]\n"))
+                return None
+        return super().process_message(msg, cell, cell_index)
+
+    @staticmethod
+    def _keep(msg: dict, size: int) -> bool:
+        """Small errors and answer records pass the cap: they decide the score."""
+        if size > 64 * 1024:
+            return False
+        if msg.get("msg_type") == "error":
+            return True
+        data = (msg.get("content") or {}).get("data") or {}
+        return isinstance(data, dict) and ANSWER_MIME in data
