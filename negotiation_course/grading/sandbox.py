@@ -29,6 +29,7 @@ notebook enforced from the grading process, out of the learner's reach.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import json
 import os
@@ -41,7 +42,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Float, Integer, Unicode
@@ -314,6 +318,8 @@ class SandboxKernelManager(AsyncKernelManager):
         config=True)
     work_files = Integer(Limits.work_files, help="Files its working folder may hold").tag(
         config=True)
+    max_message_mb = Float(16.0, help="Largest message part read from the kernel (MB): a "
+                           "larger one is dropped by ZeroMQ before it is read").tag(config=True)
     runtime_root = Unicode("", help="Private directory for kernel sockets").tag(config=True)
     side_files = Dict(help="Assignment -> glob patterns of side files its kernel may see "
                       "(course.toml [grading.side_files]); others are never copied").tag(
@@ -401,6 +407,17 @@ class SandboxKernelManager(AsyncKernelManager):
         if _runs_as_root():
             for path in [self._kdir, *self._workdir.rglob("*"), self._workdir]:
                 os.chown(path, uid, uid)
+
+    def client(self, **kwargs):
+        """A client whose sockets refuse any message part over ``max_message_mb``.
+
+        ipykernel batches stdout, so one loop of prints arrives as a few messages of
+        hundreds of MB; ZeroMQ drops such a part (and reconnects) before this process holds
+        it, so no single message can grow the grading worker past the cap.
+        """
+        kc = super().client(**kwargs)
+        kc.context.setsockopt(zmq.MAXMSGSIZE, int(self.max_message_mb * 1024 * 1024))
+        return kc
 
     # --- launch ---------------------------------------------------------------------
     async def _async_pre_start_kernel(self, **kw):
@@ -607,6 +624,42 @@ class SandboxedExecute(Execute):
                              f"{self.output_mb:g} MB; {self._dropped:,} later output "
                              "message(s) were discarded as they arrived")
 
+    async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                 store_history=True):
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                    store_history)
+        except CellTimeoutError as exc:
+            if "Timeout waiting for IOPub output" not in str(exc):
+                raise
+            # A message over max_message_mb made ZeroMQ drop the connection (a protocol
+            # error: it does not reconnect by itself), and the cell's "idle" with it. The
+            # cell's output is lost; reconnect, and grading goes on with the next cell.
+            self._dropped += 1
+            self._flag(cell, cell_index)
+            await self._reconnect_iopub()
+            return cell
+
+    async def _reconnect_iopub(self) -> None:
+        url = self.kc._make_url("iopub")
+        sock = self.kc.iopub_channel.socket
+        try:
+            sock.disconnect(url)
+        except zmq.ZMQError:
+            pass
+        sock.connect(url)
+        await asyncio.sleep(0.3)  # the subscription reaches the kernel before the next cell
+
+    execute_cell = run_sync(async_execute_cell)  # nbclient binds the sync one to its own
+
+    def _flag(self, cell, cell_index: int) -> None:
+        if cell_index not in self._flagged:
+            self._flagged.add(cell_index)
+            cell.outputs.append(NotebookNode(
+                output_type="stream", name="stderr",
+                text=f"[output limit reached: this notebook printed more than "
+                     f"{self.output_mb:g} MB; the rest of its output was not kept]\n"))
+
     def process_message(self, msg, cell, cell_index):
         kind = msg.get("msg_type")
         if kind in _COUNTED:
@@ -614,13 +667,7 @@ class SandboxedExecute(Execute):
             self._received += size
             if self._received > self.output_mb * 1024 * 1024 and not self._keep(msg, size):
                 self._dropped += 1
-                if cell_index not in self._flagged:
-                    self._flagged.add(cell_index)
-                    cell.outputs.append(NotebookNode(
-                        output_type="stream", name="stderr",
-                        text=f"[output limit reached: this notebook printed more than "
-                             f"{self.output_mb:g} MB; the rest of its output was not "
-                             "kept]\n"))
+                self._flag(cell, cell_index)
                 return None
         return super().process_message(msg, cell, cell_index)
 
