@@ -62,6 +62,8 @@ NOBODY = 65534
 #: Where the kernel folder (connection file, sockets) is seen inside the sandbox.
 KERNEL_DIR = "/run/kernel"
 SANDBOX_CONNECTION = "sandbox.json"
+#: Where the stubs of slow optional modules are seen (ahead on PYTHONPATH).
+STUBS_DIR = "/run/stubs"
 #: The kernel's working folder inside the sandbox is WORK_ROOT/<assignment> (no learner id,
 #: no grader path), a size- and file-limited tmpfs.
 WORK_ROOT = Path("/home/learner")
@@ -190,6 +192,7 @@ class Paths:
     workdir: Path | None = None  # rw scratch, shown at ``chdir``
     chdir: Path | None = None  # inside the sandbox: WORK_ROOT / <assignment>
     side_files: list[Path] = field(default_factory=list)  # ro-bound into a bwrap tmpfs
+    tmp: Path | None = None  # host folder shown at /tmp (else a bwrap tmpfs)
     mpl_cache: list[Path] = field(default_factory=list)
 
     @classmethod
@@ -208,19 +211,25 @@ def _runs_as_root() -> bool:
 
 
 def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
-                 uid: int = NOBODY) -> list[str]:
-    """The full command line: prlimit, (setpriv to ``uid`` when root), bwrap, ``command``."""
+                 uid: int = NOBODY, nproc: bool = True) -> list[str]:
+    """The full command line: prlimit, (setpriv to ``uid`` when root), bwrap, ``command``.
+
+    ``nproc``: also set RLIMIT_NPROC (per uid, host-wide); off where a cgroup's pids.max
+    bounds the kernel instead, since all kernels share the uid nobody there.
+    """
     mb = 1024 * 1024
     argv = [shutil.which("prlimit") or "prlimit",
             f"--as={limits.memory_mb * mb}", f"--cpu={limits.cpu_seconds}",
             f"--fsize={limits.file_mb * mb}", "--nofile=512", "--core=0"]
+    if nproc:
+        argv.append(f"--nproc={limits.processes}")
     bwrap = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session"]
     if _runs_as_root():
         # Privileged bubblewrap builds the view, keeps only the right to change uid, and
         # setpriv then becomes nobody: RLIMIT_NPROC is not enforced for root, and no file
         # outside the view is readable by nobody's rights. bwrap sets no_new_privs, so no
         # setuid binary can give the rights back.
-        argv += [f"--nproc={limits.processes}", "--", *bwrap,
+        argv += ["--", *bwrap,
                  "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
                  "--cap-add", "CAP_SETGID"]
@@ -238,13 +247,16 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
             argv += ["--ro-bind", str(target), str(target)]
     for etc in ETC_FILES:
         argv += ["--ro-bind-try", etc, etc]
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--size", str(limits.tmp_mb * mb), "--perms", "1777", "--tmpfs", "/tmp"]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
+    if paths.tmp is not None:  # root: a folder of the kernel's bounded host tmpfs
+        argv += ["--bind", str(paths.tmp), "/tmp"]
+    else:
+        argv += ["--size", str(limits.tmp_mb * mb), "--perms", "1777", "--tmpfs", "/tmp"]
     for ro in (paths.python_home, paths.venv, paths.package):
         argv += ["--ro-bind", str(ro), str(ro)]
     argv += ["--ro-bind-try", str(paths.data), str(paths.data)]  # a course may have no data/
     if paths.stubs is not None:
-        argv += ["--ro-bind", str(paths.stubs), str(paths.stubs)]
+        argv += ["--ro-bind", str(paths.stubs), STUBS_DIR]
     for cache in paths.mpl_cache:
         argv += ["--ro-bind", str(cache), f"/tmp/mpl/{cache.name}"]
     if paths.mpl_cache:
@@ -270,7 +282,7 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
            "NEGOTIATION_COURSE_DATA": str(paths.data)}
     if paths.stubs is not None:
-        env["PYTHONPATH"] = str(paths.stubs)
+        env["PYTHONPATH"] = STUBS_DIR
     argv += ["--clearenv"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
@@ -379,7 +391,7 @@ class SandboxKernelManager(AsyncKernelManager):
             # The whole kernel folder (sockets, connection file, kernel.log, the working
             # folder) on a tmpfs of its own: bounded in bytes and in files.
             files = self.work_files + 64
-            size = (self.work_mb + 2) * 1024 * 1024
+            size = (self.work_mb + self.tmp_mb + 2) * 1024 * 1024
             subprocess.run(["mount", "-t", "tmpfs", "-o",
                             f"size={size},nr_inodes={files},mode=0700,uid={uid},gid={uid},"
                             "nosuid,nodev", MOUNT_SOURCE, str(self._kdir)],
@@ -387,6 +399,7 @@ class SandboxKernelManager(AsyncKernelManager):
             self._mounted = True
             self._workdir = self._kdir / "work"
             self._workdir.mkdir()
+            (self._kdir / "tmp").mkdir()
         self._chdir = WORK_ROOT / (cwd.name if cwd is not None else "work")
         self._side = []
         staging = self._workdir or (self._kdir / "side")
@@ -405,8 +418,10 @@ class SandboxKernelManager(AsyncKernelManager):
         self.ip = str(self._kdir / "kernel")
         self.connection_file = str(self._kdir / "connection.json")
         if _runs_as_root():
-            for path in [self._kdir, *self._workdir.rglob("*"), self._workdir]:
+            for path in [self._kdir, *self._workdir.rglob("*"), self._workdir,
+                         self._kdir / "tmp"]:
                 os.chown(path, uid, uid)
+            os.chmod(self._kdir / "tmp", 0o1777)
 
     def client(self, **kwargs):
         """A client whose sockets refuse any message part over ``max_message_mb``.
@@ -458,12 +473,15 @@ class SandboxKernelManager(AsyncKernelManager):
         paths.workdir = self._workdir
         paths.chdir = self._chdir
         paths.side_files = [] if self._workdir is not None else list(self._side)
+        paths.tmp = self._kdir / "tmp" if self._mounted else None
         paths.mpl_cache = _matplotlib_caches()
         limits = Limits(wall_seconds=self.wall_seconds, memory_mb=self.memory_mb,
                         cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
                         tmp_mb=self.tmp_mb, processes=self.processes, work_mb=self.work_mb,
                         work_files=self.work_files)
-        argv = sandbox_argv(cmd, paths, limits, uid=self.kernel_uid)
+        mechanism = self._group.plan.mechanism
+        argv = sandbox_argv(cmd, paths, limits, uid=self.kernel_uid,
+                            nproc=mechanism in ("uid", "none"))
         self._args_file = self._root() / f".{self._kdir.name}.args"
         return launcher_argv(argv, self._args_file, self._group.procs_files())
 
