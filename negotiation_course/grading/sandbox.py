@@ -353,6 +353,7 @@ class SandboxKernelManager(AsyncKernelManager):
         self._stderr = None
         self.timed_out = False
         self.died: int | None = None  # the exit status when the kernel ended on its own
+        self._stopping = False
 
     # --- paths ----------------------------------------------------------------------
     def _root(self) -> Path:
@@ -491,6 +492,7 @@ class SandboxKernelManager(AsyncKernelManager):
         await super()._async_post_start_kernel(**kw)
         self.timed_out = False
         self.died = None
+        self._stopping = False
         self._timer = threading.Timer(self.wall_seconds, self._wall_clock_kill)
         self._timer.daemon = True
         self._timer.start()
@@ -510,10 +512,15 @@ class SandboxKernelManager(AsyncKernelManager):
                 pass
 
     async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
-        process = getattr(self.provisioner, "process", None)
-        if process is not None and process.poll() is not None:
-            self.died = process.returncode  # it ended before we asked it to
+        self._stopping = True  # from here on, its end is ours, not the kernel's
+        self._note_death()
         await AsyncKernelManager.shutdown_kernel(self, now=now, restart=restart)
+
+    def _note_death(self) -> None:
+        """Remember the exit status if the kernel ended before we stopped it."""
+        process = getattr(self.provisioner, "process", None)
+        if self.died is None and process is not None and process.poll() is not None:
+            self.died = process.returncode
 
     def _report(self) -> None:
         """Notes on what ended the kernel: its own limits, or a shared resource."""
@@ -542,6 +549,8 @@ class SandboxKernelManager(AsyncKernelManager):
                          "limit: the host may have run out of memory)")
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        if not self._stopping:  # nbclient cleans up a dead kernel without a shutdown
+            self._note_death()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
