@@ -154,12 +154,14 @@ for place in (Path.cwd(), Path("/tmp")):
         print(f"FILES REFUSED after {made} in {place}:", type(exc).__name__)
 '''
 
-#: 600 MB printed in 1 MB lines: far past the output cap, as fast as the kernel can send.
+#: 600 MB printed in 1 MB lines, each flushed: 600 messages streaming into the grader,
+#: far past the output cap.
 PRINT_FLOOD = r'''
 import sys
 line = "z" * (1024 * 1024 - 1) + "\n"
 for _ in range(600):
     sys.stdout.write(line)
+    sys.stdout.flush()
 print("PRINTED 600 MB")
 '''
 

@@ -193,6 +193,7 @@ class Paths:
     chdir: Path | None = None  # inside the sandbox: WORK_ROOT / <assignment>
     side_files: list[Path] = field(default_factory=list)  # ro-bound into a bwrap tmpfs
     tmp: Path | None = None  # host folder shown at /tmp (else a bwrap tmpfs)
+    stubs_inside: str | None = None  # stubs already inside a bound folder: just the path
     mpl_cache: list[Path] = field(default_factory=list)
 
     @classmethod
@@ -283,6 +284,8 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
            "NEGOTIATION_COURSE_DATA": str(paths.data)}
     if paths.stubs is not None:
         env["PYTHONPATH"] = STUBS_DIR
+    elif paths.stubs_inside is not None:
+        env["PYTHONPATH"] = paths.stubs_inside
     argv += ["--clearenv"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
@@ -469,13 +472,24 @@ class SandboxKernelManager(AsyncKernelManager):
         inside.write_text(json.dumps(info))
         cmd = [f"{KERNEL_DIR}/{SANDBOX_CONNECTION}" if arg == self.connection_file else arg
                for arg in cmd]
-        paths.stubs = self._stubs(self._root())
         paths.kernel_dir = self._kdir
+        if self._mounted:
+            # Copies inside the kernel's own tmpfs instead of binds, so not even
+            # /proc/self/mountinfo names a grader folder (the runtime dir, root's home).
+            shutil.copytree(self._stubs(self._root()), self._kdir / "stubs")
+            paths.stubs_inside = f"{KERNEL_DIR}/stubs"
+            mpl = self._kdir / "tmp" / "mpl"
+            mpl.mkdir(exist_ok=True)
+            for cache in _matplotlib_caches():
+                shutil.copy2(cache, mpl / cache.name)
+            os.chmod(mpl, 0o1777)
+        else:
+            paths.stubs = self._stubs(self._root())
+            paths.mpl_cache = _matplotlib_caches()
         paths.workdir = self._workdir
         paths.chdir = self._chdir
         paths.side_files = [] if self._workdir is not None else list(self._side)
         paths.tmp = self._kdir / "tmp" if self._mounted else None
-        paths.mpl_cache = _matplotlib_caches()
         limits = Limits(wall_seconds=self.wall_seconds, memory_mb=self.memory_mb,
                         cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
                         tmp_mb=self.tmp_mb, processes=self.processes, work_mb=self.work_mb,
