@@ -99,7 +99,7 @@ for target in targets:
 
 #: Seconds the fork-bomb and memory cases hold what they took (so other learners' kernels
 #: run meanwhile).
-HOLD_SECONDS = 6
+HOLD_SECONDS = 4
 
 FORK_BOMB = rf'''
 import os, time

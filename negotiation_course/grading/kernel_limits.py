@@ -216,6 +216,7 @@ class KernelGroup:
                  lock_dir: Path | None = None):
         self.plan = plan_
         self.dirs: list[Path] = []
+        self.v1: dict[str, Path] = {}
         self.uid: int | None = None
         self._lock_fd: int | None = None
         self.memory_mb = memory_mb
@@ -231,16 +232,19 @@ class KernelGroup:
             _write(d / "cpu.weight", "100", missing_ok=True)
         elif plan_.mechanism == "cgroup1":
             for c in ("pids", "memory", "cpu"):
-                d = plan_.parents[c] / name
-                d.mkdir()
-                self.dirs.append(d)
-            pids, memory, cpu = self.dirs
-            _write(pids / "pids.max", str(processes))
+                if c in plan_.parents:
+                    d = plan_.parents[c] / name
+                    d.mkdir()
+                    self.dirs.append(d)
+                    self.v1[c] = d
+            _write(self.v1["pids"] / "pids.max", str(processes))
+            memory = self.v1["memory"]
             _write(memory / "memory.limit_in_bytes", str(memory_mb * mb))
             _write(memory / "memory.memsw.limit_in_bytes", str(memory_mb * mb),
                    missing_ok=True)
             _write(memory / "memory.swappiness", "0", missing_ok=True)
-            _write(cpu / "cpu.shares", "1024")
+            if "cpu" in self.v1:
+                _write(self.v1["cpu"] / "cpu.shares", "1024")
         elif plan_.mechanism == "uid":
             self.uid = self._take_uid(lock_dir or Path("/tmp"))
 
@@ -276,7 +280,7 @@ class KernelGroup:
             if _counter(d / "pids.events", "max"):
                 out.append(self._pids_note())
         elif self.plan.mechanism == "cgroup1":
-            pids, memory, _ = self.dirs
+            pids, memory = self.v1["pids"], self.v1["memory"]
             if _counter(memory / "memory.oom_control", "oom_kill"):
                 out.append(self._memory_note())
             if _counter(pids / "pids.events", "max"):
@@ -293,7 +297,7 @@ class KernelGroup:
 
     def peak_memory_mb(self) -> float | None:
         if self.plan.mechanism == "cgroup1":
-            value = _read_int(self.dirs[1] / "memory.max_usage_in_bytes")
+            value = _read_int(self.v1["memory"] / "memory.max_usage_in_bytes")
         elif self.plan.mechanism == "cgroup2":
             value = _read_int(self.dirs[0] / "memory.peak")
         else:
