@@ -7,13 +7,19 @@ the kernel *launcher* keeps nbgrader's own Execute preprocessor, scoring and gra
 untouched, and works for stock ``nbgrader`` too if configured. The kernel sees:
 
 * read-only: ``/usr`` (system libraries), a few ``/etc`` files, the Python installation,
-  the virtual environment, the ``negotiation_course`` package and ``data/``;
-* read-write: an empty scratch folder shown at the learner's assignment folder, a small
-  ``/tmp`` and its own IPC socket directory. Side files of a submission (anything beside
-  the notebook) are copied in only when course.toml declares them for that assignment
-  (``[grading.side_files]``, ``<assignment> = ["pattern", ...]``; default: none), because a
-  file there can shadow a module: ``ipykernel_launcher.py`` *is* the kernel and a
-  ``negotiation_course/`` folder replaces the course package;
+  the virtual environment, the ``negotiation_course`` package and ``data/`` (install
+  paths: learner code knows them anyway from ``sys.prefix``);
+* read-write: its working folder, shown at the neutral ``/home/learner/<assignment>`` (no
+  learner id, no grader path), ``/tmp`` and its socket folder at ``/run/kernel``. Grading
+  as root, all three live on one tmpfs mounted for this kernel alone (``work_mb`` +
+  ``tmp_mb`` bytes, ``work_files`` files: ``nr_inodes``), so a kernel cannot fill the host
+  disk or its inode table; grading as another account, the working folder and ``/tmp`` are
+  bubblewrap tmpfs mounts (bounded in bytes; files only by the kernel's memory group), and
+  the socket folder is a host folder (each file bounded by ``file_mb``). Side files of a
+  submission (anything beside the notebook) are copied in only when course.toml declares
+  them for that assignment (``[grading.side_files]``, ``<assignment> = ["pattern",
+  ...]``; default: none), because a file there can shadow a module: ``ipykernel_launcher.py``
+  *is* the kernel and a ``negotiation_course/`` folder replaces the course package;
 * Python in safe-path mode (``-P`` and ``PYTHONSAFEPATH=1``): the working folder is never
   put on ``sys.path``, so even a declared side file is not importable ahead of the
   installed environment;
@@ -22,9 +28,25 @@ untouched, and works for stock ``nbgrader`` too if configured. The kernel sees:
   goes, every process it started goes with it), no capabilities, an unprivileged uid when
   grading as root.
 
-Limits: address space (memory), CPU seconds, file size, open files and processes via
-``prlimit`` (hard limits the kernel cannot raise), and a wall-clock limit for the whole
-notebook enforced from the grading process, out of the learner's reach.
+What the sandbox's processes can read about their start (issue 11.10, 11.11): bwrap is
+started by a small launcher with a clean environment (:data:`LAUNCH_ENV`), so its
+``/proc/1/environ`` holds no gradebook URL or other grader secret, and with its options in
+a file it reads as ``--args 3`` and that the launcher deleted first, so ``/proc/1/cmdline``
+shows no bind, path or learner id; the kernel reads a copy of its connection file that
+names the sockets at ``/run/kernel``. Answer keys never enter the kernel (the hidden test
+only records the learner's value; the comparison is outside, :mod:`.answer_key`).
+
+Limits: address space (memory), CPU seconds, file size and open files via ``prlimit``
+(hard limits the kernel cannot raise); processes, memory and CPU share for all of one
+kernel's processes together in a group of its own (:mod:`.kernel_limits`: a cgroup, or a
+uid per kernel, as the machine allows; the mechanism is logged once); a wall-clock limit
+for the whole notebook enforced from the grading process, out of the learner's reach; and
+output bytes counted as they arrive (:class:`SandboxedExecute`).
+
+For the runner: a kernel that ended in something outside its own limits leaves an event
+starting with :data:`kernel_limits.SHARED_RESOURCE` (``"shared resource: ..."``);
+``kernel_limits.shared_resource_cause(events)`` finds it. Events starting with one of
+:data:`kernel_limits.OWN_LIMIT` or ``"output limit reached"`` are the learner's own.
 """
 
 from __future__ import annotations
