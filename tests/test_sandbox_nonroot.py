@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from negotiation_course.demo.sandbox_cases import LIMIT_CASES, MARKER_FILE, SANDBOX_CASES
+from negotiation_course.grading import kernel_limits
 
 from .support.grading_support import LESSON, filled, notebooks, small_course, submit
 from .support.unix_users import remove_users, require_root, unique
@@ -34,7 +35,8 @@ GRADE = textwrap.dedent("""
     from negotiation_course.grading.grade import grade_course
     from negotiation_course.grading.status import StatusStore
     course = Path(sys.argv[1])
-    rows = grade_course(course, 1, progress=False, limits={"wall_seconds": 90})
+    rows = grade_course(course, 1, progress=False,
+                        limits={"wall_seconds": 180, "processes": 128})
     store = StatusStore(course)
     print(json.dumps([{"learner": r.learner, "status": r.status, "score": r.score,
                        "notes": (store.get(r.learner, r.assignment) or
@@ -49,45 +51,61 @@ def _outputs(course: Path, learner: str) -> str:
                      for c in nb.cells for o in c.get("outputs", []))
 
 
-@pytest.fixture
-def grader_account():
+@pytest.fixture(params=["undelegated", "delegated-cgroups"])
+def grader_account(request):
     require_root()
     name = unique("ncg")
     subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", name], check=True,
                    capture_output=True)
     base = Path(tempfile.mkdtemp(prefix="nc-nonroot-", dir="/tmp"))
+    folders, env = [], {}
     try:
-        yield pwd.getpwnam(name), base
+        if request.param == "delegated-cgroups":
+            if kernel_limits.plan().mechanism != "cgroup1":
+                pytest.skip("delegation is shown for cgroup v1 (this machine: "
+                            f"{kernel_limits.plan().describe()})")
+            folders = kernel_limits.delegate(name)
+            env[kernel_limits.PARENT_ENV] = f"{kernel_limits.DEFAULT_PARENT}-{name}"
+        yield pwd.getpwnam(name), base, env
     finally:
         remove_users([name])
+        kernel_limits.undelegate(folders)
         shutil.rmtree(base, ignore_errors=True)
 
 
 def test_sandbox_holds_when_grading_as_a_non_root_account(grader_account):
-    user, base = grader_account
+    user, base, extra_env = grader_account
     course = small_course(base / "course")
+    config = course / "nbgrader_config.py"  # holding cells stay inside it on a busy machine
+    config.write_text(config.read_text() + "\nc.Execute.timeout = 90\n")
     src, rel = notebooks()
     submit(course, "complete", filled("complete"))
     submit(course, "h-proc-snoop", LIMIT_CASES["proc-snoop"](copy.deepcopy(src),
                                                             copy.deepcopy(rel)))
+    submit(course, "h-fork-bomb", LIMIT_CASES["fork-bomb"](copy.deepcopy(src),
+                                                          copy.deepcopy(rel)))
     for case in ("read-source", "write-outside"):
         submit(course, f"h-{case}", SANDBOX_CASES[case](copy.deepcopy(src),
                                                         copy.deepcopy(rel)))
     for path in [base, *base.rglob("*")]:
         os.lchown(path, user.pw_uid, user.pw_gid)
     env = {"PATH": "/usr/bin:/bin", "HOME": user.pw_dir, "LANG": "C.UTF-8",
-           "USER": user.pw_name, "NC_FAKE_GRADEBOOK_URL": SECRET}
+           "USER": user.pw_name, "NC_FAKE_GRADEBOOK_URL": SECRET, **extra_env}
     proc = subprocess.run(
         ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups",
          "--", sys.executable, "-c", GRADE, str(course)],
         env=env, cwd=base, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    # the grader says which per-kernel limits it has (none, for an undelegated account)
-    assert re.search(r"grading sandbox: (NO )?per-kernel limits", proc.stderr), proc.stderr
+    # the grader says which per-kernel limits it has: none for an undelegated account
+    # (plainly), its own cgroups once root delegated them
+    if extra_env:
+        assert "grading sandbox: per-kernel limits: cgroup v1" in proc.stderr, proc.stderr
+    else:
+        assert "grading sandbox: NO per-kernel limits" in proc.stderr, proc.stderr
     rows = {r["learner"]: r for r in json.loads(proc.stdout.strip().splitlines()[-1])}
     assert rows["complete"]["score"] == 1 and not rows["complete"]["status"].startswith(
         "error"), rows
-    for learner in ("h-proc-snoop", "h-read-source", "h-write-outside"):
+    for learner in ("h-proc-snoop", "h-read-source", "h-write-outside", "h-fork-bomb"):
         assert rows[learner]["score"] == 0 and rows[learner]["status"] == "graded", rows
 
     snoop = _outputs(course, "h-proc-snoop")
@@ -97,5 +115,7 @@ def test_sandbox_holds_when_grading_as_a_non_root_account(grader_account):
                  str(course), "submitted", "autograded"):
         assert leak not in snoop, leak
     assert "READ 0 files, 0 keys" in _outputs(course, "h-read-source")
+    found = re.search(r"FORK REFUSED after (\d+)", _outputs(course, "h-fork-bomb"))
+    assert found and int(found.group(1)) < 128
     assert not (course / MARKER_FILE).exists()
     assert not (course / "submitted" / MARKER_FILE).exists()

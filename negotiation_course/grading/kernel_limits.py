@@ -363,3 +363,64 @@ def _counter(path: Path, key: str) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+def delegate(user: str, name: str | None = None) -> list[Path]:
+    """(root) Give a grader account its own parent group in every v1 controller.
+
+    A grader that does not run as root cannot create cgroups; after this (once per boot,
+    e.g. in a hub's start-up), the account grades with per-kernel cgroups when
+    ``NEGOTIATION_COURSE_CGROUP`` names the same ``name``. Returns the folders made. cgroup
+    v2 is delegated by the service manager instead (systemd ``Delegate=yes``), since a
+    process may only move between groups whose common parent it can write.
+    """
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    name = name or f"{DEFAULT_PARENT}-{user}"
+    mounts, own = _mounts(), _own_cgroups()
+    if not {"pids", "memory", "cpu"} <= mounts.keys():
+        raise RuntimeError("no cgroup v1 pids, memory and cpu controllers to delegate")
+    made = []
+    for c in ("pids", "memory", "cpu"):
+        parent = mounts[c] / own.get(c, "/").lstrip("/") / name
+        parent.mkdir(exist_ok=True)
+        for path in (parent, *parent.iterdir()):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+        made.append(parent)
+    return made
+
+
+def undelegate(folders: list[Path]) -> None:
+    """Remove delegated parent groups (their kernels' groups first)."""
+    for parent in folders:
+        for child in sorted((p for p in parent.iterdir() if p.is_dir()), reverse=True):
+            try:
+                child.rmdir()
+            except OSError:
+                pass
+        try:
+            parent.rmdir()
+        except OSError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Per-kernel limits: show the mechanism "
+                                     "grading would use here, or delegate cgroups to a "
+                                     "grader account (root).")
+    parser.add_argument("--delegate", metavar="USER")
+    args = parser.parse_args(argv)
+    if args.delegate:
+        for folder in delegate(args.delegate):
+            print(folder)
+        print(f"grade as {args.delegate} with {PARENT_ENV}={DEFAULT_PARENT}-{args.delegate}")
+        return 0
+    print(plan().describe())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
