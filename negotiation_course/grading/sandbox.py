@@ -355,8 +355,11 @@ class SandboxKernelManager(AsyncKernelManager):
         config=True)
     work_files = Integer(Limits.work_files, help="Files its working folder may hold").tag(
         config=True)
-    max_message_mb = Float(16.0, help="Largest message part read from the kernel (MB): a "
+    max_message_mb = Float(8.0, help="Largest message part read from the kernel (MB): a "
                            "larger one is dropped by ZeroMQ before it is read").tag(config=True)
+    queued_messages = Integer(32, help="Messages ZeroMQ queues for this process per socket "
+                              "(with max_message_mb, what a flood can hold here)").tag(
+        config=True)
     runtime_root = Unicode("", help="Private directory for kernel sockets").tag(config=True)
     side_files = Dict(help="Assignment -> glob patterns of side files its kernel may see "
                       "(course.toml [grading.side_files]); others are never copied").tag(
@@ -450,14 +453,19 @@ class SandboxKernelManager(AsyncKernelManager):
             os.chmod(self._kdir / "tmp", 0o1777)
 
     def client(self, **kwargs):
-        """A client whose sockets refuse any message part over ``max_message_mb``.
+        """A client whose sockets hold at most ``queued_messages`` of ``max_message_mb``.
 
         ipykernel batches stdout, so one loop of prints arrives as a few messages of
-        hundreds of MB; ZeroMQ drops such a part (and reconnects) before this process holds
-        it, so no single message can grow the grading worker past the cap.
+        hundreds of MB, or, flushed, as thousands of 1 MB messages that ZeroMQ would queue
+        (1,000 by default) faster than they are handled. ZeroMQ drops a larger part (and
+        the connection, reconnected by :class:`SandboxedExecute`) before this process holds
+        it, and the kernel's side drops messages past the short queue, so a flood can hold
+        at most ``queued_messages * max_message_mb`` here (256 MB by default; 1 MB lines
+        hold 32 MB).
         """
         kc = super().client(**kwargs)
         kc.context.setsockopt(zmq.MAXMSGSIZE, int(self.max_message_mb * 1024 * 1024))
+        kc.context.setsockopt(zmq.RCVHWM, int(self.queued_messages))
         return kc
 
     # --- launch ---------------------------------------------------------------------
