@@ -687,16 +687,42 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._received = self._dropped = 0
         self._flagged = set()
+        self._watch = None
         try:
             return super().preprocess(nb, resources, km)
         finally:
+            if self._watch is not None:
+                self._watch.cancel()
+                self._watch = None
+            if getattr(self, "_iopub_timeout0", None) is not None:
+                self.iopub_timeout = self._iopub_timeout0
             if self._dropped:
                 record_event(f"output limit reached: the notebook printed more than "
                              f"{self.output_mb:g} MB; {self._dropped:,} later output "
                              "message(s) were discarded as they arrived")
 
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        self._iopub_timeout0 = self.iopub_timeout
+        self._monitor = kc.iopub_channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        self._watch = asyncio.ensure_future(self._watch_iopub(self._monitor))
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def _watch_iopub(self, monitor) -> None:
+        """When ZeroMQ drops the output connection (an oversized message), the cell's
+        "idle" is lost with it: wait for it a second, not ``iopub_timeout``."""
+        try:
+            while True:
+                await monitor.recv_multipart()
+                self.iopub_timeout = 1
+        except Exception:  # the channels closed with the kernel
+            return
+
     async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                  store_history=True):
+        self.iopub_timeout = getattr(self, "_iopub_timeout0", self.iopub_timeout)
         try:
             return await super().async_execute_cell(cell, cell_index, execution_count,
                                                     store_history)
