@@ -365,6 +365,35 @@ def _counter(path: Path, key: str) -> int:
     return 0
 
 
+def sweep(plan_: Plan) -> None:
+    """Remove kernel groups left by grading workers that were killed (``k<pid>-...``)."""
+    for parent in plan_.parents.values():
+        try:
+            children = [p for p in parent.iterdir() if p.is_dir()]
+        except OSError:
+            continue
+        for child in children:
+            pid = child.name[1:].split("-", 1)[0]
+            if child.name.startswith("k") and pid.isdigit() and not Path(
+                    f"/proc/{pid}").exists():
+                for task in _read_ints(child / "cgroup.procs"):
+                    try:
+                        os.kill(task, signal.SIGKILL)
+                    except OSError:
+                        pass
+                try:
+                    child.rmdir()
+                except OSError:
+                    pass
+
+
+def _read_ints(path: Path) -> list[int]:
+    try:
+        return [int(x) for x in path.read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
 def delegate(user: str, name: str | None = None) -> list[Path]:
     """(root) Give a grader account its own parent group in every v1 controller.
 

@@ -186,6 +186,7 @@ def check_available() -> None:
             f"be disabled. Set {OPT_OUT_ENV}=off to grade WITHOUT a sandbox.")
     if _runs_as_root():
         sweep_stale_mounts(Path(tempfile.gettempdir()) / f"nc-grade-{os.getuid()}")
+    kernel_limits.sweep(kernel_limits.plan())
     log_plan()
 
 
@@ -712,11 +713,11 @@ class SandboxedExecute(Execute):
 
     async def _watch_iopub(self, monitor) -> None:
         """When ZeroMQ drops the output connection (an oversized message), the cell's
-        "idle" is lost with it: wait for it a second, not ``iopub_timeout``."""
+        "idle" is lost with it: wait for it half a second, not ``iopub_timeout``."""
         try:
             while True:
                 await monitor.recv_multipart()
-                self.iopub_timeout = 1
+                self.iopub_timeout = 0.5
         except Exception:  # the channels closed with the kernel
             return
 
@@ -745,7 +746,7 @@ class SandboxedExecute(Execute):
         except zmq.ZMQError:
             pass
         sock.connect(url)
-        await asyncio.sleep(0.3)  # the subscription reaches the kernel before the next cell
+        await asyncio.sleep(0.1)  # the subscription reaches the kernel before the next cell
 
     execute_cell = run_sync(async_execute_cell)  # nbclient binds the sync one to its own
 
