@@ -200,6 +200,7 @@ def log_plan() -> str:
 
 
 _LOGGED: list[str] = []
+_MOUNT_WARNED: list[bool] = []
 
 
 @dataclass
@@ -413,23 +414,35 @@ class SandboxKernelManager(AsyncKernelManager):
         SandboxKernelManager._counter += 1
         name = f"k{os.getpid()}-{SandboxKernelManager._counter}"
         self._kdir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root))
-        self._group = kernel_limits.KernelGroup(
-            kernel_limits.plan(), self._kdir.name, processes=self.processes,
-            memory_mb=self.memory_mb, lock_dir=root.parent)
+        self._mounted, self._workdir = False, None
+        try:
+            self._group = kernel_limits.KernelGroup(
+                kernel_limits.plan(), self._kdir.name, processes=self.processes,
+                memory_mb=self.memory_mb, lock_dir=root.parent)
+        except (OSError, RuntimeError) as exc:  # the machine's fault, not the learner's
+            record_event(f"{kernel_limits.SHARED_RESOURCE}: the kernel's own limits could "
+                         f"not be set up ({exc})")
+            raise kernel_limits.SharedResourceFailure(str(exc)) from exc
         uid = self.kernel_uid
         if _runs_as_root():
             # The whole kernel folder (sockets, connection file, kernel.log, the working
             # folder) on a tmpfs of its own: bounded in bytes and in files.
             files = self.work_files + 64
             size = (self.work_mb + self.tmp_mb + 2) * 1024 * 1024
-            subprocess.run(["mount", "-t", "tmpfs", "-o",
-                            f"size={size},nr_inodes={files},mode=0700,uid={uid},gid={uid},"
-                            "nosuid,nodev", MOUNT_SOURCE, str(self._kdir)],
-                           check=True, capture_output=True)
-            self._mounted = True
-            self._workdir = self._kdir / "work"
-            self._workdir.mkdir()
-            (self._kdir / "tmp").mkdir()
+            done = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size},nr_inodes={files},mode=0700,"
+                 f"uid={uid},gid={uid},nosuid,nodev", MOUNT_SOURCE, str(self._kdir)],
+                capture_output=True, text=True)
+            if done.returncode == 0:
+                self._mounted = True
+                self._workdir = self._kdir / "work"
+                self._workdir.mkdir()
+                (self._kdir / "tmp").mkdir()
+            elif not _MOUNT_WARNED:
+                _MOUNT_WARNED.append(True)
+                print("grading sandbox: cannot mount a tmpfs per kernel "
+                      f"({done.stderr.strip()}); working folders are bubblewrap tmpfs mounts "
+                      "bounded in bytes only", file=sys.stderr, flush=True)
         self._chdir = WORK_ROOT / (cwd.name if cwd is not None else "work")
         self._side = []
         staging = self._workdir or (self._kdir / "side")
@@ -448,10 +461,11 @@ class SandboxKernelManager(AsyncKernelManager):
         self.ip = str(self._kdir / "kernel")
         self.connection_file = str(self._kdir / "connection.json")
         if _runs_as_root():
-            for path in [self._kdir, *self._workdir.rglob("*"), self._workdir,
-                         self._kdir / "tmp"]:
-                os.chown(path, uid, uid)
-            os.chmod(self._kdir / "tmp", 0o1777)
+            os.chown(self._kdir, uid, uid)
+            if self._mounted:
+                for path in [*self._workdir.rglob("*"), self._workdir, self._kdir / "tmp"]:
+                    os.chown(path, uid, uid)
+                os.chmod(self._kdir / "tmp", 0o1777)
 
     def client(self, **kwargs):
         """A client whose sockets hold at most ``queued_messages`` of ``max_message_mb``.
