@@ -97,6 +97,29 @@ LAUNCH_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
 #: line, which is what /proc/1/cmdline shows inside the sandbox, holds no path or id.
 LAUNCHER = ('f=$1; shift; while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; '
             'shift; exec 3< "$f" || exit 125; rm -f "$f"; exec "$@"')
+#: The output relay, a process of its own between the kernel's output socket and the
+#: grader: it refuses any message part over its limit (ZeroMQ drops it, and the
+#: connection, before reading it whole) and queues few messages; on a dropped connection it
+#: exits, so a learner's flood can end the relay (which the grader restarts), never the
+#: grading worker. Subscriptions pass through (XSUB/XPUB), so the kernel's welcome does.
+RELAY = """
+import os, sys, threading, zmq
+up, down, max_bytes, hwm = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+ctx = zmq.Context()
+front, back = ctx.socket(zmq.XSUB), ctx.socket(zmq.XPUB)
+front.setsockopt(zmq.MAXMSGSIZE, max_bytes)
+front.setsockopt(zmq.RCVHWM, hwm)
+back.setsockopt(zmq.SNDHWM, hwm)
+monitor = front.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+back.bind(down)
+front.connect(up)
+def watch():
+    monitor.recv_multipart()
+    os._exit(3)
+threading.Thread(target=watch, daemon=True).start()
+zmq.proxy(front, back)
+"""
+RELAY_PORT = 999
 ETC_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts",
              "/etc/localtime", "/etc/mime.types", "/etc/alternatives", "/etc/ssl"]
 
@@ -384,6 +407,8 @@ class SandboxKernelManager(AsyncKernelManager):
         self.timed_out = False
         self.died: int | None = None  # the exit status when the kernel ended on its own
         self._stopping = False
+        self._relay: subprocess.Popen | None = None
+        self._relay_port: int | None = None
 
     # --- paths ----------------------------------------------------------------------
     def _root(self) -> Path:
@@ -468,20 +493,38 @@ class SandboxKernelManager(AsyncKernelManager):
                 os.chmod(self._kdir / "tmp", 0o1777)
 
     def client(self, **kwargs):
-        """A client whose sockets hold at most ``queued_messages`` of ``max_message_mb``.
+        """A client that reads the kernel's output through :data:`RELAY`.
 
         ipykernel batches stdout, so one loop of prints arrives as a few messages of
         hundreds of MB, or, flushed, as thousands of 1 MB messages that ZeroMQ would queue
-        (1,000 by default) faster than they are handled. ZeroMQ drops a larger part (and
-        the connection, reconnected by :class:`SandboxedExecute`) before this process holds
-        it, and the kernel's side drops messages past the short queue, so a flood can hold
-        at most ``queued_messages * max_message_mb`` here (256 MB by default; 1 MB lines
-        hold 32 MB).
+        (1,000 by default) faster than they are handled. The relay refuses any part over
+        ``max_message_mb`` before it is read whole, and the relay and this client queue at
+        most ``queued_messages`` each, so a flood holds at most about
+        ``queued_messages * max_message_mb`` here (256 MB by default; 1 MB lines, 32 MB).
         """
         kc = super().client(**kwargs)
-        kc.context.setsockopt(zmq.MAXMSGSIZE, int(self.max_message_mb * 1024 * 1024))
         kc.context.setsockopt(zmq.RCVHWM, int(self.queued_messages))
+        if self._relay_port is not None:
+            kc.iopub_port = self._relay_port
         return kc
+
+    def start_relay(self) -> None:
+        """(Re)start the output relay for this kernel (see :data:`RELAY`)."""
+        self.stop_relay()
+        up = f"ipc://{self.ip}-{self.iopub_port}"
+        down = f"ipc://{self.ip}-{RELAY_PORT}"
+        self._relay = subprocess.Popen(
+            [sys.executable, "-c", RELAY, up, down,
+             str(int(self.max_message_mb * 1024 * 1024)), str(int(self.queued_messages))],
+            env=dict(LAUNCH_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        self._relay_port = RELAY_PORT
+
+    def stop_relay(self) -> None:
+        if self._relay is not None:
+            self._relay.kill()
+            self._relay.wait()
+            self._relay = None
 
     # --- launch ---------------------------------------------------------------------
     async def _async_pre_start_kernel(self, **kw):
@@ -549,6 +592,7 @@ class SandboxKernelManager(AsyncKernelManager):
         # Interrupts go over the control channel: signals cannot reach into the sandbox.
         self.kernel_spec.interrupt_mode = "message"
         await super()._async_post_start_kernel(**kw)
+        self.start_relay()
         self.timed_out = False
         self.died = None
         self._stopping = False
@@ -614,6 +658,7 @@ class SandboxKernelManager(AsyncKernelManager):
             self._timer.cancel()
             self._timer = None
         await super()._async_cleanup_resources(restart=restart)
+        self.stop_relay()
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
@@ -727,11 +772,11 @@ class SandboxedExecute(Execute):
 
     async def _watch_iopub(self, monitor) -> None:
         """When ZeroMQ drops the output connection (an oversized message), the cell's
-        "idle" is lost with it: wait for it half a second, not ``iopub_timeout``."""
+        "idle" is lost with it: wait for it a second, not ``iopub_timeout``."""
         try:
             while True:
                 await monitor.recv_multipart()
-                self.iopub_timeout = 0.5
+                self.iopub_timeout = 1  # an Integer trait
         except Exception:  # the channels closed with the kernel
             return
 
@@ -744,25 +789,20 @@ class SandboxedExecute(Execute):
         except CellTimeoutError as exc:
             if "Timeout waiting for IOPub output" not in str(exc):
                 raise
-            # A message over max_message_mb made ZeroMQ drop the connection (a protocol
-            # error: it does not reconnect by itself), and the cell's "idle" with it. The
-            # cell's output is lost; reconnect, and grading goes on with the next cell.
+            # A message over max_message_mb ended the relay, and the cell's "idle" was lost
+            # with it. The cell's output is lost; a new relay, and grading goes on.
             self._dropped += 1
             self._flag(cell, cell_index)
             await self._reconnect_iopub()
             return cell
 
-    async def _reconnect_iopub(self) -> None:
-        url = self.kc._make_url("iopub")
-        sock = self.kc.iopub_channel.socket
-        try:
-            sock.disconnect(url)
-        except zmq.ZMQError:
-            pass
-        sock.connect(url)
-        await asyncio.sleep(0.1)  # the subscription reaches the kernel before the next cell
-
     execute_cell = run_sync(async_execute_cell)  # nbclient binds the sync one to its own
+
+    async def _reconnect_iopub(self) -> None:
+        """The relay exited (a message over its limit): start a new one; this client's
+        socket reconnects to it by itself."""
+        self.km.start_relay()
+        await asyncio.sleep(0.3)  # the subscription reaches the kernel before the next cell
 
     def _flag(self, cell, cell_index: int) -> None:
         if cell_index not in self._flagged:
