@@ -730,8 +730,9 @@ class SandboxedExecute(Execute):
     is counted when it arrives: once the notebook's outputs pass ``output_mb``, further
     output is dropped (never stored), the cell gets one line saying so, and the learner's
     status notes it. Errors (a hidden test's verdict) and answer records, when small, are
-    still kept, so the key comparison sees them. One message is still read whole before it
-    is counted; its size is bounded by the kernel's own memory limit.
+    still kept, so the key comparison sees them. No single message over the relay's
+    ``max_message_mb`` reaches this process (:data:`RELAY`): such a message ends the relay,
+    the cell's output is flagged as cut, a new relay starts and the next cell is graded.
     """
 
     output_mb = Float(Limits.output_mb, help="Output kept per notebook (MB), counted as it "
