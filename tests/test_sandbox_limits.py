@@ -191,6 +191,14 @@ def test_two_and_a_half_gigabytes_of_output_never_accumulate_in_the_worker(tmp_p
     assert report["maxrss_mb"] < 400, report["maxrss_mb"]  # 2,500 MB were printed
 
 
+def test_one_giant_message_never_reaches_the_worker_and_the_next_cell_is_graded(tmp_path):
+    report = run_worker(tmp_path, ["print('y' * 300_000_000)", "raise ValueError('verdict')"])
+    assert report["error"] == "", report["error"]
+    assert any("[output limit reached" in o for o in report["outputs"]), report
+    assert report["outputs"][-1] == "verdict"
+    assert report["maxrss_mb"] < 250, report["maxrss_mb"]  # one 300 MB message was sent
+
+
 def test_a_distinct_uid_per_kernel_when_cgroups_are_not_used(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("changing uid needs root")
