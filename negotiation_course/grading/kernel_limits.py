@@ -47,6 +47,8 @@ FORCE_ENV = "NEGOTIATION_COURSE_KERNEL_LIMITS"
 PARENT_ENV = "NEGOTIATION_COURSE_CGROUP"
 DEFAULT_PARENT = "nc-grading"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+#: Kernel groups are named GROUP_PREFIX + <worker pid> + "-..." (swept when the pid is gone).
+GROUP_PREFIX = "nc-k"
 #: First uid of the per-kernel range (mechanism ``uid``); far above any real account.
 UID_BASE = 3_100_000
 UID_SLOTS = 4096
@@ -178,12 +180,20 @@ def _plan_v1(mounts: dict[str, Path], own: dict[str, str]) -> Plan | None:
     parents = {}
     for c in ("pids", "memory", "cpu"):
         base = mounts[c] / own.get(c, "/").lstrip("/")
-        parent = base / name.lstrip("/")
-        try:
-            _probe(parent)
-        except OSError:
+        # cpu: each kernel's group beside the grader's own processes, so every kernel
+        # weighs as much as one process of the machine; under a common parent, all of
+        # them together would weigh as one (four parallel kernels ran at a quarter speed
+        # on a busy machine)
+        tries = [base, base / name.lstrip("/")] if c == "cpu" else [base / name.lstrip("/")]
+        for parent in tries:
+            try:
+                _probe(parent)
+            except OSError:
+                continue
+            parents[c] = parent
+            break
+        else:
             return None
-        parents[c] = parent
     return Plan("cgroup1", parents)
 
 
@@ -373,8 +383,8 @@ def sweep(plan_: Plan) -> None:
         except OSError:
             continue
         for child in children:
-            pid = child.name[1:].split("-", 1)[0]
-            if child.name.startswith("k") and pid.isdigit() and not Path(
+            pid = child.name[len(GROUP_PREFIX):].split("-", 1)[0]
+            if child.name.startswith(GROUP_PREFIX) and pid.isdigit() and not Path(
                     f"/proc/{pid}").exists():
                 for task in _read_ints(child / "cgroup.procs"):
                     try:

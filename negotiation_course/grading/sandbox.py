@@ -442,7 +442,7 @@ class SandboxKernelManager(AsyncKernelManager):
         self._mounted, self._workdir = False, None
         try:
             self._group = kernel_limits.KernelGroup(
-                kernel_limits.plan(), self._kdir.name, processes=self.processes,
+                kernel_limits.plan(), "nc-" + self._kdir.name, processes=self.processes,
                 memory_mb=self.memory_mb, lock_dir=root.parent)
         except (OSError, RuntimeError) as exc:  # the machine's fault, not the learner's
             record_event(f"{kernel_limits.SHARED_RESOURCE}: the kernel's own limits could "
