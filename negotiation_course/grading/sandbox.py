@@ -443,7 +443,8 @@ class SandboxKernelManager(AsyncKernelManager):
         try:
             self._group = kernel_limits.KernelGroup(
                 kernel_limits.plan(), "nc-" + self._kdir.name, processes=self.processes,
-                memory_mb=self.memory_mb, lock_dir=root.parent)
+                memory_mb=self.memory_mb,
+                lock_dir=Path(tempfile.gettempdir()) / f"nc-grade-{os.getuid()}")
         except (OSError, RuntimeError) as exc:  # the machine's fault, not the learner's
             record_event(f"{kernel_limits.SHARED_RESOURCE}: the kernel's own limits could "
                          f"not be set up ({exc})")
