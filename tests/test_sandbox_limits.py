@@ -19,6 +19,7 @@ import pytest
 
 from negotiation_course.demo.sandbox_cases import EXPECTED, LIMIT_CASES
 from negotiation_course.grading import kernel_limits
+from negotiation_course.grading.sandbox import Limits
 from negotiation_course.grading.status import StatusStore
 from negotiation_course.paths import COURSE_ROOT
 
@@ -117,7 +118,7 @@ def test_the_working_folder_and_tmp_are_small_and_bounded_in_files(tmp_path_fact
         assert int(mb) <= 64 + 64 + 2  # work_mb + tmp_mb (+ slack), never the host disk
     if os.geteuid() == 0:  # the host tmpfs bounds files too (nr_inodes)
         for n in re.findall(r"FILES REFUSED after (\d+)", out):
-            assert int(n) <= 10_000 + 64
+            assert int(n) <= Limits().work_files + 64
     mounts = Path("/proc/self/mounts").read_text()
     assert "nc-kernel" not in mounts  # every kernel's tmpfs was unmounted
 

@@ -329,7 +329,7 @@ class KernelGroup:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            time.sleep(0.02)
+            time.sleep(0.025)
 
     def close(self) -> None:
         self.kill_all()
@@ -341,7 +341,7 @@ class KernelGroup:
                 except OSError as exc:
                     if exc.errno == errno.ENOENT:
                         break
-                    time.sleep(0.02)  # the last processes are still being reaped
+                    time.sleep(0.025)  # the last processes are still being reaped
         self.dirs = []
         if self._lock_fd is not None:
             os.close(self._lock_fd)

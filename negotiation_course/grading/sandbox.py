@@ -183,7 +183,7 @@ class Limits:
     tmp_mb: int = 64
     processes: int = 512
     work_mb: int = 64  # the kernel's working folder (a tmpfs)
-    work_files: int = 10_000  # files and folders it may hold (tmpfs nr_inodes)
+    work_files: int = 8192  # files and folders it may hold (tmpfs nr_inodes)
     output_mb: float = 8.0  # output bytes kept per notebook, counted as they arrive
 
 
