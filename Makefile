@@ -16,7 +16,8 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv sysdeps axe demo test test-fast lint release lessons-from-source lab instructor-lab grade feedback certificates \
-        provider-packet reproduce student-bundle lock clean
+        provider-packet reproduce student-bundle lock clean \
+        hub hub-stop hub-proxy hub-accounts hub-release hub-round
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,12 +50,50 @@ $(AXE)/.installed-$(AXE_VERSION):
 	npm install --no-audit --no-fund --no-save --prefix build/node axe-core@$(AXE_VERSION)
 	@touch $@
 
-test: venv sysdeps axe ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
+test: venv sysdeps axe hub-proxy ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about a minute)
 	NEGOTIATION_COURSE_TEST_FAST=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) -q \
 	  -m "not slow and not browser and not hub and not network"
+
+# The course on JupyterHub (deploy/hub/README.md). configurable-http-proxy (BSD-3) is pinned
+# with its whole dependency tree by deploy/hub/proxy/package-lock.json (4.6.x runs on Debian
+# 12's Node 18) and installed once by npm ci into build/node-proxy.
+HUB_DIR ?= build/hub
+HUB_SHARE ?= /srv/negotiation-course
+HUB_PORT ?= 8000
+EXCHANGE ?= /srv/nbgrader/exchange
+GRADER ?= grader
+GRADER_GROUP ?= formgrade-negotiation
+PROXY_DIR := build/node-proxy
+PROXY_STAMP := $(PROXY_DIR)/.installed-$(shell sha256sum deploy/hub/proxy/package-lock.json 2>/dev/null | cut -c1-12)
+HUB_ARGS = --state "$(HUB_DIR)" --share "$(HUB_SHARE)" --port $(HUB_PORT) --exchange "$(EXCHANGE)" \
+           --grader $(GRADER) --group $(GRADER_GROUP)
+
+hub-proxy: $(PROXY_STAMP) ## Install the pinned configurable-http-proxy into build/node-proxy (npm ci)
+
+$(PROXY_STAMP): deploy/hub/proxy/package.json deploy/hub/proxy/package-lock.json
+	@bash scripts/sysdeps.sh
+	mkdir -p $(PROXY_DIR)
+	cp deploy/hub/proxy/package.json deploy/hub/proxy/package-lock.json $(PROXY_DIR)/
+	cd $(PROXY_DIR) && npm ci --no-audit --no-fund --omit=dev
+	@touch $@
+
+hub-accounts: venv ## Learners' Unix users from ROSTER=roster.csv, the grader and its group (root)
+	$(BIN)/python -m negotiation_course.hub.accounts --roster "$(ROSTER)" --grader $(GRADER) --group $(GRADER_GROUP)
+
+hub: venv sysdeps hub-proxy ## Start JupyterHub on 127.0.0.1:HUB_PORT (PAM, a server per learner; root)
+	$(BIN)/python -m negotiation_course.hub.serve start $(HUB_ARGS)
+
+hub-stop: venv ## Stop the hub, its proxy and every learner server, by pid
+	$(BIN)/python -m negotiation_course.hub.serve stop --state "$(HUB_DIR)"
+
+hub-release: venv ## Release every assignment to the hub's learners (root; runs as GRADER)
+	$(BIN)/python -m negotiation_course.hub.round release --grader $(GRADER) --exchange "$(EXCHANGE)"
+
+hub-round: venv sysdeps ## Collect, grade (make grade as GRADER) and release feedback to its owners
+	$(BIN)/python -m negotiation_course.hub.round round --grader $(GRADER) --exchange "$(EXCHANGE)" --workers $(WORKERS)
 
 lint: venv ## ruff over the package and tests
 	$(BIN)/ruff check negotiation_course tests
@@ -72,8 +111,9 @@ lab: venv ## JupyterLab on the learner's view
 instructor-lab: venv ## JupyterLab for instructors at the repository root (Formgrader and all)
 	$(BIN)/python -m negotiation_course.instructor.lab --instructor
 
-grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted with WORKERS processes
-	$(BIN)/python -m negotiation_course.grading.grade --course-dir "$(COURSE_DIR)" --workers $(WORKERS)
+grade: venv sysdeps ## Autograde every submission under COURSE_DIR/submitted (WORKERS processes, or SCHEDULER=tcp://host:8786 for Dask)
+	$(BIN)/python -m negotiation_course.grading.grade --course-dir "$(COURSE_DIR)" --workers $(WORKERS) \
+	  $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
 feedback: venv ## Write feedback HTML for every graded submission in COURSE_DIR
 	$(BIN)/python -m negotiation_course.grading.feedback --course-dir "$(COURSE_DIR)"
@@ -93,5 +133,5 @@ student-bundle: venv ## Write build/student/: what learners get (no source/, no 
 lock: $(STAMP) ## Recompile every hashed lock and environment.yml from pyproject.toml (network)
 	$(BIN)/python scripts/locks.py compile $(LOCK_FLAGS)
 
-clean: ## Remove generated work (build/, caches); keeps .venv and the gradebook
+clean: ## Remove generated work (build/, caches); keeps .venv, the gradebook and grading-state/
 	rm -rf build .pytest_cache .ruff_cache

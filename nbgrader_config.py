@@ -6,22 +6,8 @@ the same from the Makefile, tests, a copy of the course elsewhere and JupyterHub
 
 import os
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    ClearOutput,
-    DeduplicateIds,
-    Execute,
-    IgnorePattern,
-    LimitOutput,
-    OverwriteCells,
-    OverwriteKernelspec,
-    SaveAutoGrades,
-)
-
-from negotiation_course.grading.preprocessors import CheckAnswerKeys, StripAnswerKeys
-from negotiation_course.grading.sanitize import SanitizeForBrowser, SanitizeLearnerContent
+from negotiation_course.grading import pipeline
+from negotiation_course.grading.sanitize import SanitizeForBrowser
 
 c = get_config()  # noqa: F821 (provided by traitlets)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -56,15 +42,13 @@ c.LimitOutput.max_traceback = 60
 # "not answered yet" message instead of a NotImplementedError traceback.
 c.ClearSolutions.code_stub = {"python": ""}
 
-# Answer keys never reach the learner's kernel (see negotiation_course.grading.answer_key).
-c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, StripAnswerKeys,
-    CheckCellMetadata,
-]
-c.Autograde.autograde_preprocessors = [
-    Execute, CheckAnswerKeys, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SaveAutoGrades, SanitizeLearnerContent, AssignLatePenalties, CheckCellMetadata,
-]
+# The whole autograde pipeline, declared in one place (negotiation_course/grading/pipeline.py)
+# for stock `nbgrader autograde` and `make grade` alike: the duplicate-cell repair, answer keys
+# stripped before anything runs and compared outside the kernel, every kernel in the grading
+# sandbox with the limits of course.toml [grading] (stock autograde refuses, naming
+# `make grade`, where the sandbox cannot start), nbgrader's line limit and our byte limit,
+# learner content made inert. `make grade` refuses a course whose lists differ from it.
+pipeline.declare(c, here)
 
 # What formgrader and feedback pages render (HTMLExporter) is made inert again, and the
 # learner's id and names escaped, whatever an autograded notebook holds

@@ -4,11 +4,11 @@
   employer retirement match, the employer's share of the health premium, paid time off
   valued in days of pay, bonus target, sign-on bonus), because offers that differ in base
   pay alone are rare and the highest base is not always the best offer.
+* :func:`lifetime_value` adds up a salary over the years with a yearly raise, in today's
+  dollars when an inflation rate is given, because a 40-year total quoted without its
+  assumptions (and in dollars of 40 different years) misleads clients.
 * :func:`place_in_range` says where a salary falls among an occupation's published OEWS
   wage percentiles.
-
-(``lifetime_value`` is deliberately not here yet: Lesson 2 item 2g asks learners to write
-that function, and a shipped one would answer it; see the branch history.)
 
 Rates are fractions (4% is ``0.04``) and amounts are dollars per year unless a name says
 otherwise. Bad input raises ``ValueError`` or ``TypeError`` with a message that says what
@@ -18,6 +18,7 @@ to write instead; the calculators never guess.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,11 +59,12 @@ def _amount(value: Any, what: str) -> float:
     return number
 
 
-def _fraction(value: Any, what: str, *, low: float = 0.0) -> float:
+def _fraction(value: Any, what: str, *, low: float = 0.0,
+              example: str = "4% as 0.04") -> float:
     """A rate written as a fraction; 4 instead of 0.04 is the common slip, so say so."""
     number = _number(value, what)
     if number > 1:
-        raise ValueError(f"{what} is a fraction: write 4% as 0.04, not {value!r}")
+        raise ValueError(f"{what} is a fraction: write {example}, not {value!r}")
     if number < low:
         raise ValueError(f"{what} must be at least {low} (got {value!r})")
     return number
@@ -146,6 +148,28 @@ def compare_offers(offers: Mapping[str, Mapping[str, Any]], *,
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(COLUMNS))
     table.index.name = "offer"
     return table.sort_values("guaranteed_yearly", ascending=False, kind="stable")
+
+
+def lifetime_value(start_salary: float, annual_raise: float, years: int, *,
+                   inflation: float = 0.0) -> float:
+    """Total pay over ``years`` years with a yearly raise; in today's dollars with ``inflation``.
+
+    Year 1 pays ``start_salary``; each later year pays ``annual_raise`` more than the one
+    before (no raise before the first year, no interest or tax). Year *t* (counting from
+    0) is divided by ``(1 + inflation) ** t`` so every year is in year-1 dollars; with
+    ``inflation=0`` (the default) the total is nominal, the sum of the paychecks as
+    written. A raise equal to inflation gives ``start_salary * years`` in today's dollars.
+    Because the sum is proportional to ``start_salary``, the value of a higher start is
+    this function applied to the difference between the two starts.
+    """
+    salary = _amount(start_salary, "start_salary")
+    growth = _fraction(annual_raise, "annual_raise", low=-0.99, example="3% as 0.03")
+    prices = _fraction(inflation, "inflation", low=-0.99, example="3% as 0.03")
+    if isinstance(years, bool) or not isinstance(years, numbers.Integral):
+        raise TypeError(f"years must be a whole number of years, such as 40, not {years!r}")
+    if years < 0:
+        raise ValueError(f"years cannot be negative (got {years!r})")
+    return float(sum(salary * ((1 + growth) / (1 + prices)) ** t for t in range(int(years))))
 
 
 PERCENTILE_LABELS = (

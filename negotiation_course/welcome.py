@@ -68,8 +68,16 @@ def provider_markdown(model: Course | None = None) -> str:
     return "\n".join(f"- **{label}:** {value}" for label, value in facts(model)) + "\n"
 
 
+#: Shown where this copy of the course has no course.toml (never a path or a traceback).
+NO_COURSE_FILE = ("The provider's details are not in this copy of the course. Your instructor "
+                  "can tell you where to find them.")
+
+
 def show_provider():
     """The welcome lesson's "About the provider" cell (rendered Markdown in Jupyter)."""
     from IPython.display import Markdown
 
-    return Markdown(provider_markdown())
+    try:
+        return Markdown(provider_markdown())
+    except FileNotFoundError:  # e.g. a copy made without course.toml: say so plainly
+        return Markdown(NO_COURSE_FILE)

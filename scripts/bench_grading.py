@@ -5,9 +5,10 @@
 Both grade the same cohort of ordinary learners (no hostile cases) from
 ``negotiation_course.demo.cohort`` in two fresh copies of the course under
 ``build/bench/``. Stock = one ``nbgrader autograde <assignment>`` CLI per assignment, one
-learner after another (how an instructor runs it); ours = ``grade_course`` with W workers and
-the sandbox on. Prints both wall times, the ratio, and the per-notebook floor: one kernel
-start + imports + execution of each source notebook with nbclient, no nbgrader around it.
+learner after another (how an instructor runs it; it runs the same declared pipeline, so
+each kernel is sandboxed there too); ours = ``grade_course`` (the runner) with W workers.
+Prints both wall times, the ratio, and the per-notebook floor: one kernel start + imports +
+execution of each source notebook with nbclient, no nbgrader around it.
 Not a test: timings depend on the machine and its load.
 """
 
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from negotiation_course.demo import cohort  # noqa: E402
-from negotiation_course.grading.grade import grade_course  # noqa: E402
+from negotiation_course.grading.runner import grade_course  # noqa: E402
 from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path, nbgrader  # noqa: E402
 from negotiation_course.paths import assignments  # noqa: E402
 

@@ -79,3 +79,61 @@ def test_only_the_key_comparison_survives_in_a_test_cells_outputs():
 
 def test_a_test_cell_without_keys_fails_closed():
     assert graded_outputs([], [_out("x", 1)])[1]
+
+
+def test_a_key_may_be_spelled_out_and_carries_its_rationale():
+    short = parse_key('{"id": "x", "number": 2, "tol": 0.5, "why": "Two  because\\n two."}')
+    long = parse_key('{"id": "x", "kind": "number", "expected": 2, "tol": 0.5, '
+                     '"why": "Two because two."}')
+    assert short == long and short.why == "Two because two."
+    assert parse_key('{"id": "q", "kind": "text", "expected": ["b"]}').expected == ("b",)
+    assert parse_key('{"id": "q", "text": ["b"]}').why == ""
+
+
+@pytest.mark.parametrize("raw", ['{"id": "x", "number": 1, "why": 3}',
+                                 '{"id": "x", "kind": "number"}',
+                                 '{"id": "x", "kind": "guess", "expected": 1}',
+                                 '{"id": "x", "number": 1, "text": ["a"]}',
+                                 '{"id": "x", "number": true}',
+                                 '{"id": "x", "number": 1, "tol": -1}'])
+def test_malformed_spelled_out_keys_and_rationales_are_refused(raw):
+    with pytest.raises(AnswerKeyError):
+        parse_key(raw)
+
+
+def test_the_rationale_follows_the_graded_outputs_right_or_wrong():
+    keys = keys_in('### BEGIN HIDDEN TESTS\n'
+                   '# answer-key: {"id": "q", "text": ["b"], "why": "B names the cause."}\n'
+                   '### END HIDDEN TESTS\n')
+    for value, n_problems in (("b", 0), ("c", 1)):
+        kept, problems = graded_outputs(keys, [_out("q", value)])
+        assert len(problems) == n_problems
+        assert [o["text"] for o in kept] == ["Why the right answer is right: B names the cause.\n"]
+        assert "answer-key" not in str(kept)
+    assert graded_outputs(keys_in(CELL), [])[0] == []  # no rationale, nothing added
+
+
+def test_every_key_in_the_course_explains_why_the_right_answer_is_right():
+    """Feedback after grading says why (issue 12, section 5); the release never holds it."""
+    import nbformat
+
+    from negotiation_course import course
+    from negotiation_course.paths import COURSE_ROOT
+
+    checked = 0
+    for name in course.load().names():
+        path = COURSE_ROOT / "source" / name / f"{name}.ipynb"
+        if not path.exists():
+            continue
+        release_nb = nbformat.read(COURSE_ROOT / "release" / name / f"{name}.ipynb", as_version=4)
+        # a rationale may repeat the lesson's own prose; it must not sit in any code cell
+        release = "\n".join(c.source for c in release_nb.cells if c.cell_type == "code")
+        assert '"why"' not in release and "answer-key" not in release, name
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for key in keys_in(cell.source):
+                assert len(key.why.split()) >= 8, f"{name}: key {key.id!r} needs a 'why'"
+                assert key.why[:50] not in release, f"{name}: rationale of {key.id!r} in release"
+                checked += 1
+    assert checked >= 40

@@ -1,31 +1,33 @@
 """The generic grader harness: every assignment in source/ is covered by adding its folder.
 
-Real nbgrader, real kernels, a scratch course directory. Each assignment's source notebook
-(the model answers) must earn every autograded point; the untouched release must earn none;
-hostile and gaming submissions must finish, end with a grade or a clear flag, and never
-score above the untouched release.
+Real nbgrader, real sandboxed kernels, a scratch course directory, graded the way
+``make grade`` grades (:func:`negotiation_course.grading.runner.grade_course`: intake,
+the pipeline nbgrader_config.py declares with the duplicate-cell repair, the sandbox, the
+answer keys and the byte limit). Each assignment's source notebook (the model answers) must
+earn every autograded point; the untouched release must earn none; every hostile and gaming
+submission must end with exactly the status and score :data:`hostile.EXPECTED` names.
 """
 
 from __future__ import annotations
 
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbgrader.api import Gradebook, MissingEntry
-from traitlets.config import Config
 
 from negotiation_course.demo import hostile
-from negotiation_course.grading.autograde import Result, grade_many
+from negotiation_course.grading.outcomes import OutcomeStore
+from negotiation_course.grading.runner import assignments, grade_course
 
-from .conftest import ASSIGNMENTS, read_nb, release_path, source_path
+from .conftest import ASSIGNMENTS, ROOT, read_nb, release_path, source_path
 
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 GAMING = ["always-equal", "redefined-builtins", "input-transformer", "print-history"]
+#: Assignments learners submit (the reference list has nothing to submit or grade).
+GRADED = assignments(ROOT)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -44,85 +46,84 @@ def _submit(course: Path, student: str, assignment: str, data: bytes) -> None:
     (folder / f"{assignment}.ipynb").write_bytes(data)
 
 
-def _timed_grade(course: Path, pairs: list[tuple[str, str]]) -> list[tuple[Result, float]]:
-    overrides = Config()
-    overrides.Execute.timeout = 5  # hostile loops cost one short timeout each
-    out = []
-    for pair in pairs:
-        start = time.monotonic()
-        (result,) = grade_many(course, [pair], overrides)
-        out.append((result, time.monotonic() - start))
-    return out
-
-
 @pytest.fixture(scope="module")
-def graded(scratch_course):
-    """Grade source, release and every hostile case of every assignment once."""
-    pairs = []
-    for a in ASSIGNMENTS:
+def graded(tmp_path_factory):
+    """Grade source, release and every hostile case of every assignment once, like make
+    grade: {(assignment, learner): (grades.csv row, stored outcome, gradebook code score)}."""
+    from .conftest import make_scratch_course
+
+    course = make_scratch_course(tmp_path_factory.mktemp("harness") / "course")
+    with (course / "nbgrader_config.py").open("a") as fh:
+        fh.write("\nc.Execute.timeout = 5  # hostile loops cost one short cell timeout each\n")
+    for a in GRADED:
         src, rel = read_nb(source_path(a)), read_nb(release_path(a))
-        _submit(scratch_course, "model-answers", a, nbformat.writes(src).encode())
-        _submit(scratch_course, "untouched-release", a, nbformat.writes(rel).encode())
-        pairs += [(a, "model-answers"), (a, "untouched-release")]
+        _submit(course, "model-answers", a, nbformat.writes(src).encode())
+        _submit(course, "untouched-release", a, nbformat.writes(rel).encode())
         for name, make in hostile.CASES.items():
-            _submit(scratch_course, name, a, make(src, rel))
-            pairs.append((a, name))
-    chunks = [pairs[i::2] for i in range(2)]
-    with ProcessPoolExecutor(2) as pool:
-        results = [r for chunk in pool.map(_timed_grade, [scratch_course] * 2, chunks)
-                   for r in chunk]
-    db = f"sqlite:///{scratch_course / 'gradebook.db'}"
+            _submit(course, name, a, make(src, rel))
+    rows = grade_course(course, 2, progress=False, limits={"wall_seconds": 60})
+    store = OutcomeStore(course)
     table = {}
-    with Gradebook(db) as gb:
-        for result, seconds in results:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for row in rows:
             try:
-                sub = gb.find_submission(result.assignment, result.student)
+                sub = gb.find_submission(row.assignment, row.learner)
                 score = (sub.code_score, sub.max_code_score)
             except MissingEntry:
                 score = None
-            table[(result.assignment, result.student)] = (result, seconds, score)
+            table[(row.assignment, row.learner)] = (row, store.get(row.learner, row.assignment),
+                                                    score)
     return table
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_model_answers_get_every_autograded_point(graded, assignment):
-    result, _, score = graded[(assignment, "model-answers")]
-    assert result.ok, result.error
+    row, outcome, score = graded[(assignment, "model-answers")]
+    assert outcome.ok and not row.is_error, row
     assert score is not None and score[0] == score[1], score
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_untouched_release_gets_zero(graded, assignment):
-    result, _, score = graded[(assignment, "untouched-release")]
-    assert result.ok, result.error
+    row, outcome, score = graded[(assignment, "untouched-release")]
+    assert outcome.ok and not row.is_error, row
     assert score is not None and score[0] == 0
+    assert (row.status, row.score) == hostile.GRADED_ZERO, row
 
 
 @pytest.mark.parametrize("case", sorted(hostile.CASES))
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_hostile_submission_is_bounded_flagged_and_scores_no_more_than_release(
-        graded, assignment, case):
-    result, seconds, score = graded[(assignment, case)]
-    release_score = graded[(assignment, "untouched-release")][2][0]
-    assert seconds < 120, f"{case} took {seconds:.0f} s"
-    assert result.ok or result.error.strip(), "neither a grade nor a clear flag"
+@pytest.mark.parametrize("assignment", GRADED)
+def test_hostile_submission_ends_with_its_expected_status_and_score(graded, assignment, case):
+    row, outcome, score = graded[(assignment, case)]
+    assert outcome.seconds < 120, f"{case} took {outcome.seconds:.0f} s"
+    assert (row.status, row.score) == hostile.EXPECTED[case], row
     if score is not None:
-        assert score[0] <= release_score, f"{case} scored {score[0]}"
+        assert score[0] == 0, f"{case} scored {score[0]}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_gaming_attempts_are_graded_not_crashed(graded, assignment):
     for case in GAMING:
-        result, _, score = graded[(assignment, case)]
-        assert result.ok, f"{case}: {result.error[-500:]}"
+        row, outcome, score = graded[(assignment, case)]
+        assert outcome.ok and not row.is_error, f"{case}: {row}"
         assert score is not None and score[0] == 0, (case, score)
 
 
 def test_invalid_json_is_flagged_with_a_clear_error(graded):
-    result, _, _ = graded[(ASSIGNMENTS[0], "invalid-json")]
-    assert not result.ok and result.error
+    row, outcome, _ = graded[(GRADED[0], "invalid-json")]
+    assert not outcome.ok
+    assert row.status == "error: invalid notebook (not readable as a Jupyter notebook)"
 
 
+def test_repair_and_byte_limit_ran_and_said_so(graded):
+    """The harness runs make grade's steps: the duplicate-cell repair and the byte limit."""
+    with_graded_cells = [a for a in GRADED if hostile.test_cells(read_nb(release_path(a)))
+                         or hostile.answer_cells(read_nb(release_path(a)))]
+    assert len(with_graded_cells) >= 4
+    for a in with_graded_cells:  # the others have no graded cell to duplicate
+        assert "repaired: duplicated graded cell" in graded[(a, "graded-cell-duplicated")][0].reason
+    for a in GRADED:
+        assert "cut to 20,000 characters" in graded[(a, "output-flood")][0].reason
 
 
 def test_key_stripping_is_what_stops_the_input_transformer(tmp_path):
@@ -134,6 +135,9 @@ def test_key_stripping_is_what_stops_the_input_transformer(tmp_path):
         OverwriteCells,
         OverwriteKernelspec,
     )
+    from traitlets.config import Config
+
+    from negotiation_course.grading.config import make_api
 
     from .conftest import make_scratch_course
 
@@ -144,8 +148,8 @@ def test_key_stripping_is_what_stops_the_input_transformer(tmp_path):
     stock = Config()
     stock.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                               OverwriteCells, CheckCellMetadata]
-    (result,) = grade_many(course, [(a, "attacker")], stock)
-    assert result.ok, result.error
+    result = make_api(course, stock).autograde(a, "attacker", force=True, create=True)
+    assert result["success"], result.get("error")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         sub = gb.find_submission(a, "attacker")
         assert sub.code_score == sub.max_code_score > 0

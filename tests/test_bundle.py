@@ -51,11 +51,16 @@ def student(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bundle_holds_every_release_notebook_and_the_learner_files(student: Path) -> None:
     released = sorted(p.relative_to(release_dir()) for p in release_dir().glob("*/*.ipynb"))
     assert released, "release/ holds no notebook yet"
-    assert sorted(p.relative_to(student) for p in student.glob("*/*.ipynb")) == released
+    worksheet = Path(bundle.TOOLS_DIR_NAME) / bundle.WORKSHEET_NOTEBOOK  # the coach's tool
+    assert sorted(p.relative_to(student) for p in student.glob("*/*.ipynb")) == sorted(
+        [*released, worksheet])
     for name in ("README.md", "requirements.txt", "environment.yml",
                  "negotiation_course/__init__.py", "negotiation_course/checks.py",
                  "jupyter-config/jupyter_server_config.json",
-                 "jupyter-config/labconfig/page_config.json"):
+                 "jupyter-config/labconfig/page_config.json",
+                 "negotiation_course/offer_worksheet.py",
+                 "coach-tools/offer-preparation-worksheet.pdf",
+                 "mock-negotiation/learner-brief.md", "mock-negotiation/rubric.md"):
         assert (student / name).is_file(), name
     assert (student / "data").is_dir()
     assert not list(student.rglob("__pycache__"))
@@ -66,6 +71,35 @@ def test_bundle_holds_no_source_solutions_hidden_tests_or_keys(student: Path) ->
     assert not [p for p in student.rglob("*") if p.name in {"source", "gradebook.db",
                                                             "nbgrader_config.py"}]
     assert leaks(student) == []
+
+
+def _rationales() -> list[str]:
+    from negotiation_course.grading.answer_key import keys_in
+
+    whys = []
+    for path in sorted(source_dir().glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            whys += [k.why for k in keys_in(cell.source) if k.why] if cell.cell_type == "code" \
+                else []
+    return whys
+
+
+def test_bundle_holds_no_rationale(student: Path) -> None:
+    """The keys' "why" is for feedback after grading: never in what learners receive."""
+    whys = _rationales()
+    assert len(whys) >= 40
+    texts = []
+    for path in (p for p in student.rglob("*") if p.is_file()):
+        if path.suffix == ".ipynb":
+            texts += [c.source for c in nbformat.read(path, as_version=4).cells]
+        else:
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                continue
+    shipped = "\n".join(" ".join(t.split()) for t in texts)
+    assert [w for w in whys if w in shipped] == []
+    assert whys[0] in whys[0] + shipped  # the scan reads plain text as the rationale is written
 
 
 def test_the_leak_scanner_finds_leaks(student: Path, tmp_path: Path) -> None:
@@ -133,5 +167,7 @@ def test_lab_workspace_keeps_the_learners_work(tmp_path: Path) -> None:
 
 def test_cli_writes_the_bundle(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     bundle.main([str(tmp_path / "out")])
-    assert "Student bundle written to" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Student bundle written to" in out and "coach-tools, " not in out
+    assert f"{len(bundle.assignments_in(release_dir()))} assignment(s)" in out
     assert (tmp_path / "out" / "README.md").is_file()

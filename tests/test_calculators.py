@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from negotiation_course import data
 from negotiation_course.calculators import (
     COLUMNS,
     compare_offers,
+    lifetime_value,
     offer_value,
     place_in_range,
 )
@@ -114,3 +116,76 @@ def test_place_in_range_bad_input() -> None:
         place_in_range(50000, {**COUNSELORS_2025, "a_pct25": 99999.0})
     with pytest.raises(KeyError, match="no OEWS row"):
         data.oews_range("99-9999")
+
+
+# --- lifetime_value: every known value below is worked by hand in its comment -----------
+
+@pytest.mark.parametrize("args, kwargs, expected", [
+    ((50000, 0, 3), {}, 150000),                       # 3 x 50,000, no raise
+    ((50000, 0.10, 2), {}, 105000),                    # 50,000 + 55,000
+    ((50000, 0.10, 3), {}, 165500),                    # 50,000 + 55,000 + 60,500
+    ((50000, 0.10, 2), {"inflation": 0.10}, 100000),   # the raise only keeps up with prices
+    ((50000, 0.02, 2), {"inflation": 0.04}, 50000 + 51000 / 1.04),  # 99,038.46
+    ((60000, 0.03, 40), {"inflation": 0.03}, 60000 * 40),
+    ((50000, -0.05, 2), {}, 97500),                    # a pay cut: 50,000 + 47,500
+    ((5000, 0.05, 40), {}, 5000 * (1.05 ** 40 - 1) / 0.05),  # geometric series: 603,998.87
+])
+def test_lifetime_value_known_values(args: tuple, kwargs: dict, expected: float) -> None:
+    assert lifetime_value(*args, **kwargs) == pytest.approx(expected, abs=0.005)
+
+
+def test_lifetime_value_is_nominal_by_default_and_real_is_lower_with_inflation() -> None:
+    nominal = lifetime_value(58000, 0.03, 30)
+    assert nominal == lifetime_value(58000, 0.03, 30, inflation=0.0)
+    real = lifetime_value(58000, 0.03, 30, inflation=0.025)
+    assert real < nominal
+    assert lifetime_value(58000, 0.03, 30, inflation=-0.01) > nominal  # falling prices
+    assert isinstance(nominal, float)
+
+
+def test_lifetime_value_of_a_higher_start_is_the_value_of_the_difference() -> None:
+    """Why Lesson 2 item 2g can call it with the $5,000 difference as the start."""
+    gap = lifetime_value(55000, 0.05, 40) - lifetime_value(50000, 0.05, 40)
+    assert gap == pytest.approx(lifetime_value(5000, 0.05, 40))
+    assert round(lifetime_value(5000, 0.05, 40), 2) == 603998.87
+
+
+def test_lifetime_value_edges() -> None:
+    assert lifetime_value(50000, 0.03, 0) == 0
+    assert lifetime_value(50000, 0.03, 1, inflation=0.5) == 50000  # year 1 is today
+    assert lifetime_value(0, 0.03, 10) == 0
+    assert lifetime_value(50000.0, 0.0, 2) == 100000  # floats and ints alike
+    import numpy as np
+
+    assert lifetime_value(np.float64(50000), np.float64(0.1), np.int64(2)) == pytest.approx(105000)
+
+
+@pytest.mark.parametrize("args, kwargs, error, words", [
+    ((50000, 3, 10), {}, ValueError, "write 3% as 0.03"),
+    ((50000, 0.03, 10), {"inflation": 2.5}, ValueError, "write 3% as 0.03"),
+    ((50000, -1, 10), {}, ValueError, "annual_raise must be at least -0.99"),
+    ((50000, 0.03, 10), {"inflation": -1}, ValueError, "inflation must be at least -0.99"),
+    ((-50000, 0.03, 10), {}, ValueError, "start_salary cannot be negative"),
+    (("50000", 0.03, 10), {}, TypeError, "start_salary must be a number"),
+    ((50000, "3%", 10), {}, TypeError, "annual_raise must be a number"),
+    ((50000, 0.03, 10), {"inflation": None}, TypeError, "inflation must be a number"),
+    ((math.nan, 0.03, 10), {}, ValueError, "finite"),
+    ((50000, 0.03, 10.0), {}, TypeError, "whole number of years"),
+    ((50000, 0.03, "40"), {}, TypeError, "whole number of years"),
+    ((50000, 0.03, True), {}, TypeError, "whole number of years"),
+    ((50000, 0.03, -1), {}, ValueError, "years cannot be negative"),
+])
+def test_lifetime_value_bad_input(args: tuple, kwargs: dict, error: type, words: str) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        lifetime_value(*args, **kwargs)
+
+
+def test_lifetime_value_inflation_is_named_never_positional() -> None:
+    """A fourth positional number is refused: 0.03 could be read as a raise or as inflation."""
+    with pytest.raises(TypeError):
+        lifetime_value(50000, 0.03, 10, 0.02)  # type: ignore[misc]
+
+
+def test_the_offer_fractions_still_say_four_percent() -> None:
+    with pytest.raises(ValueError, match=re.escape("write 4% as 0.04")):
+        offer_value({"base_salary": 50000, "retirement_match": 4})

@@ -19,7 +19,7 @@ from negotiation_course.grading.certificates import (
     read_conversations,
     render,
 )
-from negotiation_course.grading.status import LearnerStatus
+from negotiation_course.grading.outcomes import LearnerStatus
 from negotiation_course.instructor import clock_hours
 from negotiation_course.paths import COURSE_ROOT
 
@@ -89,13 +89,28 @@ def test_completion_lists_what_is_missing():
     assert "learner's name" in text
 
 
+HEAD = "learner,date,instructor,rubric_score\n"
+
+
 @pytest.mark.parametrize("content, message", [
     ("name,when\n", "first line must name the columns"),
-    ("learner,date,instructor\nzed,2026-03-01,Sam\n", "unknown learner 'zed'"),
-    ("learner,date,instructor\na,March 1,Sam\n", "is not a date like"),
-    ("learner,date,instructor\na,2999-01-01,Sam\n", "is in the future"),
-    ("learner,date,instructor\na,2026-03-01,\n", "instructor's name is empty"),
-    ("learner,date,instructor\na,2026-03-01,Sam\na,2026-03-02,Sam\n", "one line per learner"),
+    ("learner,date,instructor\na,2026-03-01,Sam\n", "add a rubric_score column"),
+    (HEAD + "zed,2026-03-01,Sam,6\n", "unknown learner 'zed'"),
+    (HEAD + "a,March 1,Sam,6\n", "is not a date like"),
+    (HEAD + "a,2999-01-01,Sam,6\n", "is in the future"),
+    (HEAD + "a,2026-03-01,,6\n", "instructor's name is empty"),
+    (HEAD + "a,2026-03-01,Sam,6\na,2026-03-02,Sam,7\n", "one line per learner"),
+    # the rubric score: missing, not a whole number, out of range, shifted by an extra cell
+    (HEAD + "a,2026-03-01,Sam,\n", "line 2 ('a'): the rubric_score is empty"),
+    (HEAD + "a,2026-03-01,Sam\n", "line 2 ('a'): the rubric_score is empty"),
+    (HEAD + "a,2026-03-01,Sam,6.5\n", "line 2 ('a'): rubric_score '6.5' is not a whole number"),
+    (HEAD + "a,2026-03-01,Sam,7.0\n", "rubric_score '7.0' is not a whole number"),
+    (HEAD + "a,2026-03-01,Sam,six\n", "rubric_score 'six' is not a whole number"),
+    (HEAD + "a,2026-03-01,Sam,=1+8\n", "rubric_score '=1+8' is not a whole number"),
+    (HEAD + "a,2026-03-01,Sam,9\n", "line 2 ('a'): rubric_score 9 is outside 0 to 8"),
+    (HEAD + "a,2026-03-01,Sam,-1\n", "rubric_score -1 is outside 0 to 8"),
+    (HEAD + "b,2026-03-01,Sam,5\na,2026-03-01,Rivera, Sam,6\n",
+     "line 3: more cells than the 4 columns"),
 ])
 def test_conversations_csv_errors_are_clear(tmp_path, content, message):
     path = tmp_path / "conversations.csv"
@@ -106,12 +121,48 @@ def test_conversations_csv_errors_are_clear(tmp_path, content, message):
     assert "conversations.csv" in str(err.value)
 
 
+def test_valid_scores_are_read_and_every_bad_line_is_named(tmp_path):
+    """0 and the rubric's maximum are valid; several problems are all listed, by line."""
+    path = tmp_path / "conversations.csv"
+    path.write_text(HEAD + "a,2026-03-01,Sam,0\nb,2026-03-02,Kim, 8 \n")
+    talks = read_conversations(path, {"a", "b"})
+    assert (talks["a"].rubric_score, talks["b"].rubric_score) == (0, 8)
+    path.write_text(HEAD + "a,2026-03-01,Sam,10\nb,2026-03-02,Kim,\n")
+    with pytest.raises(ConversationsError) as err:
+        read_conversations(path, {"a", "b"})
+    assert [p.split(" (")[0] for p in err.value.problems] == [
+        "conversations.csv line 2", "conversations.csv line 3"]
+
+
+def test_a_bad_score_stops_certificates_it_never_passes_silently(tmp_path):
+    course = _course(tmp_path, [])
+    (course / "conversations.csv").write_text(HEAD + "a,2026-03-10,Sam,9\n")
+    with pytest.raises(ConversationsError, match="line 2 .*outside 0 to 8"):
+        issue(course, _rows("a"), {"a": "Ada Lovelace"}, today=date(2026, 4, 1))
+    assert not (course / "certificates" / "register.csv").exists()
+
+
+def test_the_score_maximum_comes_from_the_published_rubric(tmp_path):
+    """A rubric with other points changes the accepted range: one source, never two."""
+    from negotiation_course.grading.mock_negotiation import RUBRIC_PATH
+
+    rubric = tmp_path / "rubric.md"
+    rubric.write_text(RUBRIC_PATH.read_text(encoding="utf-8").replace(
+        "**Rubric for closing (2 points)**", "**Rubric for closing (3 points)**").replace(
+        "| 2 | Sums up what was agreed", "| 3 | Sums up what was agreed"), encoding="utf-8")
+    path = tmp_path / "conversations.csv"
+    path.write_text(HEAD + "a,2026-03-01,Sam,9\n")
+    assert read_conversations(path, {"a"}, rubric=rubric)["a"].rubric_score == 9
+    with pytest.raises(ConversationsError, match="outside 0 to 8"):
+        read_conversations(path, {"a"})
+
+
 def test_issue_once_per_learner_with_register(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(COURSE_ROOT / "source", course / "source")
     shutil.copy2(COURSE_ROOT / "course.toml", course / "course.toml")
-    (course / "conversations.csv").write_text("learner,date,instructor\na,2026-03-10,Sam\n"
-                                              "b,2026-03-11,Sam\n")
+    (course / "conversations.csv").write_text(HEAD + "a,2026-03-10,Sam,8\n"
+                                              "b,2026-03-11,Sam,5\n")
     rows = _rows("a") + _rows("b", score=3)
     names = {"a": "Ada Lovelace", "b": "Grace Hopper"}
     first = issue(course, rows, names, today=date(2026, 4, 1))
@@ -141,7 +192,7 @@ def test_issue_reads_the_provider_facts_of_course_toml(tmp_path):
     toml = toml.replace('[provider.instructor]\nname = ""',
                         '[provider.instructor]\nname = "Sam Rivera"')
     (course / "course.toml").write_text(toml, encoding="utf-8")
-    (course / "conversations.csv").write_text("learner,date,instructor\na,2026-03-10,Kim\n")
+    (course / "conversations.csv").write_text(HEAD + "a,2026-03-10,Kim,7\n")
     report = issue(course, _rows("a"), {"a": "Ada Lovelace"}, today=date(2026, 4, 1))
     text = " ".join(pdf_text(course / "certificates" / report.issued[0]["file"]).split())
     for expected in ("Provider: Example Career Institute", "Provider number: 7123",
@@ -220,7 +271,7 @@ def _course(tmp_path: Path, learners: list[str]) -> Path:
     shutil.copytree(COURSE_ROOT / "source", course / "source")
     shutil.copy2(COURSE_ROOT / "course.toml", course / "course.toml")
     (course / "conversations.csv").write_text(
-        "learner,date,instructor\n" + "".join(f"{x},2026-03-10,Sam\n" for x in learners))
+        HEAD + "".join(f"{x},2026-03-10,Sam,6\n" for x in learners))
     return course
 
 
@@ -262,3 +313,16 @@ def test_latin_names_embed_no_cjk_font_and_render_times_are_printed(tmp_path, ca
     assert "CJK" in _embedded_fonts(tmp_path / "chinese.pdf")
     with capsys.disabled():
         print(f"\ncertificate render seconds (latin, chinese, latin again): {timings}")
+
+
+@pytest.mark.parametrize("size", ["full", "small"])
+def test_the_demo_record_of_conversations_reads_back_with_valid_scores(tmp_path, size):
+    """make demo writes the new column: every demo line passes the same check as a real one."""
+    from negotiation_course.demo import cohort
+    from negotiation_course.demo.run import write_conversations
+
+    people = cohort.cohort(size)
+    write_conversations(tmp_path, people)
+    talks = read_conversations(tmp_path / "conversations.csv", {p.id for p in people})
+    assert talks and all(0 <= t.rubric_score <= 8 for t in talks.values())
+    assert len({t.rubric_score for t in talks.values()}) > 1 or len(talks) == 1

@@ -12,9 +12,8 @@ import pytest
 from negotiation_course import data
 from negotiation_course.course import objective_tags
 from negotiation_course.grading.answer_key import keys_in
-from negotiation_course.paths import PACKAGE_DIR
 
-from .conftest import read_nb, source_path
+from .conftest import read_nb, release_path, source_path
 from .support.course_model import OBJECTIVES
 
 NAME = "lesson-02-strategic-career"
@@ -50,7 +49,7 @@ def _evidence(study: str, claim_start: str, group: str | None = None) -> float:
 
 
 def _reference_lifetime(difference: float, rate: float, years: int) -> float:
-    """The test's own answer (the course package must not hold one)."""
+    """The test's own sum, independent of the course calculator it checks."""
     return sum(difference * (1 + rate) ** t for t in range(years))
 
 
@@ -83,6 +82,8 @@ STATED = [
     ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("35-44")),
     ("the ratio is 83% at ages 35 to 54", 83, lambda: _pew_2022("45-54")),
     ("79% at 55 to 64", 79, lambda: _pew_2022("55-64")),
+    ("21 cents at 55 to 64", 21, lambda: 100 - _pew_2022("55-64")),
+    ("the gap is only 8 cents", 8, lambda: 100 - _pew_2022("25-34")),
     ("The gap is 8 cents per dollar", 8, lambda: 100 - _pew_2022("25-34")),
     ("18 cents for all ages", 18, lambda: 100 - _pew_2022("16+")),
     ("2.25 times as wide", 2.25, lambda: (100 - _pew_2022("16+")) / (100 - _pew_2022("25-34"))),
@@ -158,15 +159,10 @@ def test_answer_keys_are_computed_from_the_data():
         "private_benefits_per_wage_dollar": private,
         "offer_a_total": 72000 * (1 + private),
         "offer_b_total": 66000 * (1 + government),
-        "times_wider_at_55_64": (100 - _pew_2022("55-64")) / (100 - _pew_2022("25-34")),
         "gap_when_silent": (
             _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
             - _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")),
-        "lifetime_a": _reference_lifetime(5000, 0.05, 40),
-        "lifetime_b": _reference_lifetime(1000, 0, 10),
-        "lifetime_c": _reference_lifetime(4000, 0.03, 43),
-        "lifetime_d": _reference_lifetime(2500, 0.02, 1),
-        "lifetime_e": _reference_lifetime(5000, 0.05, 41),
+        "extra_pay_40_years": _reference_lifetime(5000, 0.05, 40),
     }
     for answer_id, value in expected.items():
         key = keys[answer_id]
@@ -179,11 +175,56 @@ def test_answer_keys_are_computed_from_the_data():
     assert abs(_reference_lifetime(5000, 0.05, 40) - paper) > 1000
     assert abs(_reference_lifetime(5000, 0.05, 41) - paper) > 1000
     assert keys["paper_timing"].expected == ("B",)
+    assert keys["client_sentence"].expected == ("b",)
 
 
-def test_the_lifetime_function_is_not_in_the_course_package():
-    for path in PACKAGE_DIR.rglob("*.py"):
-        assert "def lifetime_value" not in path.read_text(encoding="utf-8"), path
+def _cell(grade_id: str, nb=NB):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_item_2g_calls_the_course_calculator_and_its_model_answer_hits_the_key():
+    """Issue 12 section 6: 2g is a call to the shipped calculator, not a loop to write.
+
+    The model answer, run here with the real calculator, lands on the key; the wrong calls a
+    learner might make (the whole salary, 5 for 5%, 40.0 years, timing C) do not.
+    """
+    from negotiation_course.calculators import lifetime_value
+
+    assert "from negotiation_course.calculators import lifetime_value" in _cell(
+        "calculator-2g").source
+    assert _cell("calculator-2g").metadata["nbgrader"]["locked"] is True
+    key = _keys()["extra_pay_40_years"]
+    solution = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION",
+                         _cell("answer-2g").source, re.S).group(1)
+    scope: dict = {"lifetime_value": lifetime_value}
+    exec(solution, scope)  # the model answer, as the grader would run it
+    assert key.matches(scope["extra_pay_40_years"])
+    assert key.matches(_reference_lifetime(5000, 0.05, 40))
+    assert not key.matches(lifetime_value(55000, 0.05, 40))   # the higher salary, not the gap
+    assert not key.matches(lifetime_value(5000, 0.05, 41))    # timing C
+    assert not key.matches(lifetime_value(5000, 0.05, 40) * 1.05)  # timing B
+    assert not key.matches(None) and not key.matches("603998.87")
+    # the cell after 2g prints the rounded figure; copying it is not calling the calculator
+    assert not key.matches(round(lifetime_value(5000, 0.05, 40)))
+    with pytest.raises(ValueError, match="0.03"):
+        lifetime_value(5000, 5, 40)  # 5 for 5%: a clear error, not a huge number
+    with pytest.raises(TypeError, match="whole number"):
+        lifetime_value(5000, 0.05, 40.0)
+    # the interpretation: only the sentence that states its assumptions is right
+    sentence = _keys()["client_sentence"]
+    assert sentence.matches("b") and sentence.matches(" B ")
+    assert not any(sentence.matches(x) for x in ("a", "c", "", "ab"))
+
+
+def test_no_learner_writes_or_receives_a_lifetime_function_in_lesson_2():
+    """The release asks for a call, holds no function to complete, and states no key."""
+    release = read_nb(release_path(NAME))
+    answer = _cell("answer-2g", release).source
+    assert "def " not in answer
+    assert re.findall(r"^(\w+) = \.\.\.", answer, re.M) == ["extra_pay_40_years"]
+    for cell in release.cells:
+        assert "def lifetime_value" not in cell.source
+        assert "603998" not in cell.source.replace(",", "")
 
 
 def _graded(kind: str) -> list:
@@ -256,11 +297,11 @@ def test_the_package_and_lesson_never_read_the_shared_folder():
 
 
 def test_issue12_lesson2_claims_are_corrected_and_cited():
-    """The $1.2M attribution is gone, the careers claim is cited, one marked line in 2g."""
+    """The $1.2M attribution is gone, the careers claim is cited, 2g is a calculator call."""
     plain = " ".join(TEXT.replace("\\$", "$").split())
     assert "1.2 million" not in plain
     assert "two marked lines" not in plain
-    assert "on the one marked line" in plain
+    assert "call the course's calculator instead of writing the sum yourself" in plain
     assert "(Blau & Kahn, 2017; Goldin, 2014)" in plain
     refs = NB.cells[-1].source
     assert "Journal of Economic Literature" in refs and "55(3)" in refs
@@ -272,7 +313,6 @@ SLIPS = {
     "private_benefits_per_wage_dollar": [0.297, 42.3, 1.423, 0.05],
     "offer_a_total": [72000, 30488.31, 1_000_000],
     "offer_b_total": [66000, 41352.84, 1_000_000],
-    "times_wider_at_55_64": [0.381, 21, 0.0],
     "gap_when_silent": [-2.4, 0.0, 24],
 }
 
@@ -281,13 +321,45 @@ def test_check_ranges_hold_the_key_and_reject_slips():
     from .support.check_ranges import ranges
 
     found, keys = ranges(NB), _keys()
-    assert set(SLIPS) | {"lifetime_value"} <= set(found)
+    assert set(SLIPS) | {"extra_pay_40_years"} <= set(found)
     for name, wrong in SLIPS.items():
         low, high = found[name]
         assert low <= keys[name].expected <= high, name
         for value in wrong:
             assert not low <= value <= high, f"{name}: the slip {value} gets a green tick"
-    low, high = found["lifetime_value"]  # example (5000, 0.05, 40) = lifetime_a
-    assert low <= keys["lifetime_a"].expected <= high
-    for slip in (0, 5000 * 40, 5000 * 1.05 ** 40, 10_000_000):  # stub, no raises, last year only
+    low, high = found["extra_pay_40_years"]
+    assert low <= keys["extra_pay_40_years"].expected <= high
+    # no raises, the last year only, the whole $55,000 salary instead of the difference
+    for slip in (0, 5000 * 40, 5000 * 1.05 ** 40, _reference_lifetime(55000, 0.05, 40)):
         assert not low <= slip <= high
+
+
+def test_item_2f_assesses_o5_with_an_interpretation_not_arithmetic():
+    """Issue 12 section 5: 2f was O3-type arithmetic tagged O5; now it maps the age profile to a
+    plan."""
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in NB.cells}
+    answer, test = by_id["answer-2f"], by_id["tests-2f"]
+    for cell in (answer, test):
+        assert list(objective_tags(cell.metadata.get("tags", []))) == ["O5"]
+    assert "checks.number" not in test.source and "checks.choice" in test.source
+    assert "### Worksheet item 2f: from the age profile to a plan (O5)" in TEXT
+    (key,) = keys_in(test.source)
+    assert key.kind == "text" and key.expected == ("b",)
+    # the snapshot reading the key rests on: the gap is wider at every later age than at 25-34
+    assert all(100 - _pew_2022(age) > 100 - _pew_2022("25-34")
+               for age in ("35-44", "45-54", "55-64"))
+
+
+#: (answer id, value): right answers written differently, and plausible wrong answers
+ALTERNATIVE_RIGHT = [("age_profile_plan", "B"), ("age_profile_plan", " b ")]
+COMMON_WRONG = [("age_profile_plan", v) for v in ("a", "c", "d", "2.625", "")]
+
+
+@pytest.mark.parametrize(("answer", "value"), ALTERNATIVE_RIGHT)
+def test_keys_accept_alternative_right_answers(answer, value):
+    assert _keys()[answer].matches(value)
+
+
+@pytest.mark.parametrize(("answer", "value"), COMMON_WRONG)
+def test_keys_reject_common_wrong_answers(answer, value):
+    assert not _keys()[answer].matches(value)

@@ -94,3 +94,76 @@ def test_scrub_catches_plain_repr_and_ansi_forms():
               "\x1b[0;32mchecks.record('secret_id', x)\x1b[0m\n")
     clean = scrub(leaked, frags)
     assert "secret_id" not in clean and "ok line" in clean
+
+
+def _why_lines(assignment: str) -> dict[str, str]:
+    import nbformat
+
+    from negotiation_course.grading.answer_key import keys_in
+    from negotiation_course.paths import COURSE_ROOT
+
+    nb = nbformat.read(COURSE_ROOT / "source" / assignment / f"{assignment}.ipynb", 4)
+    return {k.id: k.why for c in nb.cells if c.cell_type == "code" for k in keys_in(c.source)}
+
+
+def _hidden_code_shown(page: str) -> bool:
+    return ("BEGIN HIDDEN TESTS" in page or "answer-key" in page or "checks.record(" in page
+            or "&quot;why&quot;" in page)
+
+
+def test_a_wrong_answers_feedback_says_why_the_right_answer_is_right(tmp_path_factory):
+    import html
+
+    g, _ = _feedback(tmp_path_factory)
+    (why,) = _why_lines(LESSON).values()
+    for learner in ("wrong-type", "complete"):
+        page = _html(g.course, learner)
+        assert "Why the right answer is right: " + why in html.unescape(page), learner
+        assert not _hidden_code_shown(page), learner
+    assert "Hidden test did not pass" in _html(g.course, "wrong-type")
+
+
+def test_assessment_feedback_explains_every_item_after_the_deadline_only(tmp_path):
+    """A learner with every other answer wrong: no hidden test text ever; each item's rationale
+    once the due date has passed (before it, resubmitting after reading them would be a key)."""
+    import html
+
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from negotiation_course.grading.config import db_url_of
+    from negotiation_course.grading.runner import grade_course
+
+    from .support.grading_support import filled, small_course, submit
+
+    course = small_course(tmp_path / "course", ("assessment",))
+    submit(course, "partly-wrong", filled("partly-wrong", "assessment"), "assessment")
+    rows = grade_course(course, 1, progress=False, limits={"wall_seconds": 60})
+    (row,) = [r for r in rows if r.learner == "partly-wrong"]
+    assert row.status == "graded" and 0 < row.score < row.max_score, row
+    page_path = course / "feedback" / "partly-wrong" / "assessment" / "assessment.html"
+    whys = _why_lines("assessment")
+    assert len(whys) >= 20
+
+    def set_due(when):
+        with Gradebook(db_url_of(course), "salary-negotiation-specialist") as gb:
+            gb.update_or_create_assignment("assessment", duedate=when)
+
+    set_due(datetime(2999, 1, 1))
+    feedback.generate(course, workers=1)
+    before = html.unescape(page_path.read_text())
+    assert before.count("Hidden test did not pass") == len(whys) // 2
+    assert "Why the right answer is right" not in before
+    assert not any(why[:40] in before for why in whys.values())
+    assert not _hidden_code_shown(page_path.read_text())
+
+    set_due(datetime(2020, 1, 1))
+    feedback.generate(course, workers=1)
+    page = page_path.read_text()
+    shown = html.unescape(page)
+    for answer_id, why in whys.items():
+        assert "Why the right answer is right: " + why in shown, answer_id
+    assert page.count("Hidden test did not pass") == len(whys) // 2
+    assert not _hidden_code_shown(page)
+    release = nbformat.read(course / "release" / "assessment" / "assessment.ipynb", 4)
+    assert not any(why[:40] in c.source for c in release.cells for why in whys.values())

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 
 from negotiation_course.grading.export import COLUMNS
-from negotiation_course.grading.grade import grade_course, main
+from negotiation_course.grading.outcomes import store_path
+from negotiation_course.grading.runner import grade_course, main
 from negotiation_course.instructor.nbgrader_cli import nbgrader
 
 from .support.grading_support import LESSON, graded_course
@@ -79,11 +80,11 @@ def test_stock_nbgrader_export_sees_every_learner_with_stock_columns(tmp_path_fa
 
 def test_rerun_is_idempotent_and_exit_code_reports_errors(tmp_path_factory, capsys):
     g = graded_course(tmp_path_factory)
-    store = (g.course / "build" / "grading" / "status.json").read_text()
+    store = store_path(g.course).read_text()
     before = (g.course / "grades.csv").read_text()
     assert main(["--course-dir", str(g.course), "--workers", "2"]) == 1  # errors present
     assert "h-os-exit / lesson-00-welcome: error: kernel died" in capsys.readouterr().err
-    assert (g.course / "build" / "grading" / "status.json").read_text() == store
+    assert store_path(g.course).read_text() == store
     assert (g.course / "grades.csv").read_text() == before
 
 
@@ -100,9 +101,8 @@ def test_a_clean_cohort_exits_zero(tmp_path):
 def test_gradebook_is_refreshed_only_when_the_source_changes(tmp_path):
     import nbformat
 
-    from negotiation_course.grading.autograde import make_api
-    from negotiation_course.grading.config import db_url_of
-    from negotiation_course.grading.prepare import prepare_gradebook
+    from negotiation_course.grading.config import db_url_of, make_api
+    from negotiation_course.grading.runner import prepare_gradebook
     from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
     from .support.grading_support import small_course

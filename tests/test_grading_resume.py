@@ -14,7 +14,8 @@ import time
 import nbformat
 import pytest
 
-from negotiation_course.grading.grade import grade_course
+from negotiation_course.grading.outcomes import store_path
+from negotiation_course.grading.runner import grade_course
 from negotiation_course.instructor.nbgrader_cli import env_with_venv
 
 from .support.grading_support import LESSON, filled, small_course, submit
@@ -38,7 +39,7 @@ def test_sigkill_mid_batch_then_rerun(tmp_path):
     course = small_course(tmp_path / "course")
     for i, learner in enumerate(LEARNERS):
         submit(course, learner, slowed(filled("complete" if i % 2 else "alternative")))
-    status = course / "build" / "grading" / "status.json"
+    status = store_path(course)
     proc = subprocess.Popen(
         [sys.executable, "-m", "negotiation_course.grading.grade", "--course-dir", str(course),
          "--workers", "2"], env=env_with_venv(), start_new_session=True,

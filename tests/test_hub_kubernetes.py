@@ -7,9 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from negotiation_course.instructor.bundle import (
-    INSTRUCTOR_LAB_PLUGINS,
-    INSTRUCTOR_SERVER_EXTENSIONS,
+from negotiation_course.hub.learner import (
+    HUB_DISABLED_LAB_PLUGINS,
+    HUB_DISABLED_SERVER_EXTENSIONS,
+    MENU,
 )
 
 VALUES = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "values.yaml"
@@ -41,9 +42,10 @@ def test_values_keep_only_the_learner_extensions():
     server = files["learner-server-extensions"]["data"]["ServerApp"]["jpserver_extensions"]
     assert server["nbgrader.server_extensions.assignment_list"] is True
     assert server["nbgrader.server_extensions.validate_assignment"] is True
-    assert all(server[name] is False for name in INSTRUCTOR_SERVER_EXTENSIONS)
+    assert all(server[name] is False for name in HUB_DISABLED_SERVER_EXTENSIONS)
     lab = files["learner-lab-extensions"]["data"]["disabledExtensions"]
-    assert all(lab[plugin] is True for plugin in INSTRUCTOR_LAB_PLUGINS)
+    assert all(lab[plugin] is True for plugin in HUB_DISABLED_LAB_PLUGINS)
+    assert MENU not in lab  # the learner's way to the Assignment List
 
 
 def test_values_give_each_learner_a_distinct_uid():

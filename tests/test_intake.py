@@ -1,7 +1,7 @@
 """Submissions are checked without following links before anything reads them (issue 11).
 
 Fast tests check :mod:`negotiation_course.grading.intake` on each on-disk hostile case;
-one slow test grades a real small cohort holding all of them through ``grade.py`` and
+one slow test grades a real small cohort holding all of them through the runner and
 shows each ends with its expected row while the honest learner is still graded.
 """
 
@@ -100,7 +100,7 @@ for _ in range(1500):
 
 @pytest.mark.slow
 def test_grading_a_cohort_with_every_hostile_intake_case(tmp_path):
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
 
     from .support.grading_support import filled, small_course, submit, with_code
 

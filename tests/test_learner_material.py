@@ -182,14 +182,14 @@ def test_a_certificate_names_no_copy_host(tmp_path, registry) -> None:
 
 
 GRADED = ("lesson-00-welcome", "lesson-01-why-negotiate", "lesson-02-strategic-career",
-          "assessment")
+          "lesson-03-negotiating-the-offer", "assessment")
 
 
 @pytest.fixture(scope="module")
 def feedback_pages(tmp_path_factory) -> list[Path]:
     """Real feedback: each graded assignment submitted (model-like answers), graded, fed back."""
     from negotiation_course.grading import feedback
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
     from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
     ensure_venv_on_path()

@@ -91,6 +91,11 @@ def test_release_has_no_markers_solutions_or_hidden_tests(assignment):
 def test_no_hidden_only_literal_is_shipped(assignment):
     secrets = _hidden_only_literals(assignment)
     for path, text in _shipped_texts(assignment):
+        if Path(path).name == "clock_hours.csv":
+            # word counts and minutes computed by `make release` from the lessons' text: a
+            # minutes figure that equals a key (2.4 minutes of reading, a 2.4-point gap) says
+            # nothing about the answer; only its non-numeric cells are scanned
+            text = NUMBER_RE.sub(" ", text)
         shipped = _literals(text) if path.endswith(".py") else _text_literals(text)
         if path.endswith(".ipynb"):  # what learners see: cell text, not ids like "cell-022"
             cells = "\n".join(c.source for c in read_nb(Path(path)).cells)

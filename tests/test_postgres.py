@@ -7,7 +7,7 @@ import csv
 
 import pytest
 
-from negotiation_course.grading.grade import grade_course
+from negotiation_course.grading.runner import grade_course
 from negotiation_course.instructor.nbgrader_cli import nbgrader
 
 from .support.grading_support import LESSON, filled, small_course, submit

@@ -219,7 +219,25 @@ def test_the_instructors_copy_holds_the_key(packet):
     reviewer = {p.relative_to(packet / provider.REVIEWER) for p in
                 (packet / provider.REVIEWER).rglob("*") if p.is_file()}
     mine = {p.relative_to(instructor) for p in instructor.rglob("*") if p.is_file()}
-    assert mine - reviewer == {Path("answer_key.md"), Path("answer_key.csv")}
+    assert mine - reviewer == {Path("answer_key.md"), Path("answer_key.csv"),
+                               Path("mock_negotiation/instructor-brief.md")}
+
+
+def test_the_packet_shows_the_mock_negotiation_and_worksheet_the_brief_only_to_instructors(
+        packet):
+    """Reviewers see what learners get (brief, rubric, worksheet); the employer's side is the
+    instructors' alone."""
+    reviewer, instructor = packet / provider.REVIEWER, packet / provider.INSTRUCTOR
+    rubric = (reviewer / "mock_negotiation" / "rubric.md").read_text(encoding="utf-8")
+    assert "**Rubric for closing (2 points)**" in rubric
+    assert (reviewer / "mock_negotiation" / "learner-brief.md").exists()
+    assert not (reviewer / "mock_negotiation" / "instructor-brief.md").exists()
+    assert not any("room to move" in p.read_text(encoding="utf-8")
+                   for p in reviewer.rglob("*.md"))
+    assert "room to move" in (instructor / "mock_negotiation" / "instructor-brief.md").read_text(
+        encoding="utf-8")
+    assert "Offer preparation worksheet" in _pdf_text(
+        reviewer / "coach_tools" / "offer-preparation-worksheet.pdf")
 
 
 def test_the_packet_states_the_computed_hours_with_word_counts(packet):
@@ -266,3 +284,18 @@ def test_the_packet_has_the_facts_references_form_certificate_and_time_report(pa
     assert report.startswith("# Declared and reported time")
     assert sorted(p.name for p in (reviewer / "course_materials").iterdir()) == sorted(
         p.name for p in (COURSE_ROOT / "release").iterdir() if p.is_dir())
+
+
+def test_the_welcome_without_course_toml_says_so_with_no_path(monkeypatch, tmp_path):
+    """A copy without course.toml (e.g. the grading sandbox, which hides the course) shows
+    a plain line, never a traceback with the instructor's path."""
+    import negotiation_course.course as course_model
+
+    monkeypatch.setattr(course_model, "COURSE_ROOT", tmp_path)  # no course.toml there
+    course_model._load.cache_clear()
+    try:
+        shown = welcome.show_provider()
+    finally:
+        course_model._load.cache_clear()
+    assert shown.data == welcome.NO_COURSE_FILE
+    assert str(tmp_path) not in shown.data and "/" not in shown.data

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from negotiation_course import citations, data, hours
+from negotiation_course import citations, data, hours, tables
 from negotiation_course.course import load as load_course
 from negotiation_course.instructor import hosts, lessons, references
 from negotiation_course.paths import COURSE_ROOT
@@ -115,7 +115,10 @@ def _prose(text: str) -> str:
 def test_every_table_a_lesson_loads_is_in_its_references(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     cited = set(references.lesson_ids(path))
-    for name in sorted(set(re.findall(r"data\.load\(\"([a-z0-9_]+)\"", text))):
+    shown = set(re.findall(r"data\.load\(\"([a-z0-9_]+)\"", text))
+    for helper in re.findall(r"tables\.([a-z0-9_]+)\(", text):  # the course's table helpers
+        shown |= set(tables.SOURCES[helper])
+    for name in sorted(shown):
         spec = data.describe(name)["learner_citation"]
         ids = {e["id"] for e in spec["publications"]}
         assert ids & cited, f"{path.stem} loads {name} but cites none of {sorted(ids)}"

@@ -17,10 +17,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from negotiation_course.demo.sandbox_cases import EXPECTED, LIMIT_CASES
+from negotiation_course.demo.sandbox_cases import LIMIT_CASES
+from negotiation_course.demo.sandbox_cases import LIMIT_EXPECTED as EXPECTED
 from negotiation_course.grading import kernel_limits
+from negotiation_course.grading.outcomes import OutcomeStore
 from negotiation_course.grading.sandbox import Limits
-from negotiation_course.grading.status import StatusStore
 from negotiation_course.paths import COURSE_ROOT
 
 from .support.grading_support import LESSON, Graded, filled, notebooks, small_course, submit
@@ -37,7 +38,7 @@ def graded_limits(factory) -> Graded:
     """The limit cases and three ordinary learners, graded once with two workers."""
     if id(factory) in _GRADED:
         return _GRADED[id(factory)]
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
 
     course = small_course(factory.mktemp("limits") / "course")
     # Cells that hold processes or memory on a machine shared with other work: a per-cell
@@ -65,7 +66,7 @@ def graded_limits(factory) -> Graded:
 
 
 def notes(g: Graded, learner: str) -> list[str]:
-    return StatusStore(g.course).get(learner, LESSON).notes
+    return OutcomeStore(g.course).get(learner, LESSON).notes
 
 
 def test_this_machine_has_per_kernel_cgroups():

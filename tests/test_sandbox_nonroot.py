@@ -32,12 +32,12 @@ SECRET = "postgresql://grader:hunter2-NONROOT-SECRET@db.internal/gradebook"
 GRADE = textwrap.dedent("""
     import json, os, sys
     from pathlib import Path
-    from negotiation_course.grading.grade import grade_course
-    from negotiation_course.grading.status import StatusStore
+    from negotiation_course.grading.runner import grade_course
+    from negotiation_course.grading.outcomes import OutcomeStore
     course = Path(sys.argv[1])
     rows = grade_course(course, 1, progress=False,
                         limits={"wall_seconds": 180, "processes": 128})
-    store = StatusStore(course)
+    store = OutcomeStore(course)
     print(json.dumps([{"learner": r.learner, "status": r.status, "score": r.score,
                        "notes": (store.get(r.learner, r.assignment) or
                                  type("o", (), {"notes": []})).notes} for r in rows]))

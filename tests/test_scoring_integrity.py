@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import pytest
 
+from negotiation_course.demo import sandbox_cases
 from negotiation_course.demo.hostile import EXPECTED
 
-from .support.grading_support import graded_course
+from .support.grading_support import HOSTILE, graded_course
 
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
 
-@pytest.mark.parametrize("case", sorted(EXPECTED))
+@pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_learner_outputs_never_decide_a_score(tmp_path_factory, case):
     g = graded_course(tmp_path_factory)
     status, score = EXPECTED[case]
     row = g.row(f"h-{case}")
     assert (row.status, row.score) == (status, score), row
+
+
+@pytest.mark.parametrize("case", sorted(sandbox_cases.EXPECTED))
+def test_each_sandbox_case_ends_with_its_expected_status_and_score(tmp_path_factory, case):
+    g = graded_course(tmp_path_factory)
+    row = g.row(f"h-{case}")
+    assert (row.status, row.score) == sandbox_cases.EXPECTED[case], row
 
 
 def test_model_answers_still_score_full(tmp_path_factory):

@@ -132,7 +132,7 @@ def test_statuses_is_a_query_and_the_runner_flags_failures(hostile):
 
     from negotiation_course.grading.config import db_url_of
     from negotiation_course.grading.export import FLAG_PREFIX, flag_failures, statuses
-    from negotiation_course.grading.status import StatusStore
+    from negotiation_course.grading.outcomes import OutcomeStore
 
     db_url = db_url_of(hostile.course)
 
@@ -147,7 +147,7 @@ def test_statuses_is_a_query_and_the_runner_flags_failures(hostile):
             for comment in nb.comments:
                 comment.auto_comment = None
         gb.db.commit()
-    rows = statuses(hostile.course, db_url, COURSE_ID, [LESSON], StatusStore(hostile.course))
+    rows = statuses(hostile.course, db_url, COURSE_ID, [LESSON], OutcomeStore(hostile.course))
     assert comments() == [None] * len(comments())  # a query wrote nothing
     assert flag_failures(db_url, COURSE_ID, rows) == 1
     assert all(c.startswith(FLAG_PREFIX) for c in comments())
@@ -330,7 +330,7 @@ def test_markdown_text_renders_as_the_same_text(value):
 
 def test_the_demo_summary_shows_hostile_ids_and_names_as_text(tmp_path):
     from negotiation_course.demo import run
-    from negotiation_course.grading.status import LearnerStatus
+    from negotiation_course.grading.outcomes import LearnerStatus
 
     bad = web_cases.hostile_ids()[0]
     rows = [LearnerStatus(bad, LESSON, 0, 2, "error: invalid learner id <b>")]

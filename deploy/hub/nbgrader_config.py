@@ -20,3 +20,6 @@ c.Exchange.root = "/srv/nbgrader/exchange"
 # names (stock nbgrader only warns and then lets the spoofed folder win).
 c.ExchangeFactory.collect = "negotiation_course.hub.exchange.OwnerCheckedCollect"
 c.CollectApp.check_owner = True
+# Released feedback pages stay the grader's (0600) until root gives each to its learner
+# (python -m negotiation_course.hub.round feedback does both).
+c.ExchangeFactory.release_feedback = "negotiation_course.hub.exchange.OwnerOnlyReleaseFeedback"

@@ -358,7 +358,7 @@ def generate(repo: Path, dest: Path, size: str = "full", hostile: bool = True) -
 
 
 def _course_id(course_dir: Path) -> str:
-    from ..grading.autograde import load_config
+    from ..grading.config import load_config
 
     return load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
 

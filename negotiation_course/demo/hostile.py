@@ -253,13 +253,29 @@ CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "forged-record": forged_record,
 }
 
-#: Expected (status, score) of cases whose whole point is a score, on an untouched release
-#: (every other answer left as released): nothing they print or display may score.
+#: The status and score every case must end with when graded through the real pipeline
+#: (``make grade``: intake, repair, sandbox, answer keys, output limits) on any assignment:
+#: each starts from the untouched release, so no case may score; the ones that only try to
+#: score end ``graded`` with 0, and the ones that break the notebook end with a clear error.
+GRADED_ZERO = ("graded", 0.0)
 EXPECTED: dict[str, tuple[str, float]] = {
-    "pre-run-hook": ("graded", 0.0),
-    "patched-record": ("graded", 0.0),
-    "forged-record": ("graded", 0.0),
+    "tests-edited-to-pass": GRADED_ZERO,  # OverwriteCells puts the hidden tests back
+    "test-cell-deleted": GRADED_ZERO,  # OverwriteCells.add_missing_cells restores it
+    "graded-cell-duplicated": GRADED_ZERO,  # repaired (noted), the last copy counts
+    # nbgrader's per-cell limit interrupts the loop; the notebook is flagged
+    "infinite-loop": ("error: timed out (a cell ran past the per-cell limit)", 0.0),
+    "os-exit": ("error: kernel died", 0.0),
+    "output-flood": GRADED_ZERO,  # cut to the byte limit (noted)
+    "invalid-json": ("error: invalid notebook (not readable as a Jupyter notebook)", 0.0),
+    "always-equal": GRADED_ZERO,
+    "redefined-builtins": GRADED_ZERO,
+    "input-transformer": GRADED_ZERO,  # the keys were stripped before the kernel ran
+    "print-history": GRADED_ZERO,
+    "pre-run-hook": GRADED_ZERO,  # only the key comparison scores, not execute_results
+    "patched-record": GRADED_ZERO,
+    "forged-record": GRADED_ZERO,
 }
+assert set(EXPECTED) == set(CASES)
 
 
 def is_valid_notebook(data: bytes) -> bool:

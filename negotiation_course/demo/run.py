@@ -65,28 +65,31 @@ class Step:
 
 
 def write_conversations(course_dir: Path, people) -> None:
+    """The demo instructor's record: a conversation (mock negotiation) with its rubric score."""
+    from ..grading.mock_negotiation import max_score
     from .cohort import DUE
 
+    maximum = max_score()
     chosen = []
     for kind, n in CONVERSED.items():
         chosen += [p.id for p in people if p.kind == kind][:n]
     with (course_dir / "conversations.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["learner", "date", "instructor"])
+        writer.writerow(["learner", "date", "instructor", "rubric_score"])
         for i, learner in enumerate(sorted(chosen)):
+            # a generated demo score on the published rubric, never a real learner's
+            score = max(0, maximum - i % 5)
             writer.writerow([learner, (DUE + timedelta(days=3 + i)).date().isoformat(),
-                             INSTRUCTOR])
+                             INSTRUCTOR, score])
 
 
 def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "full",
         fresh: bool = False, only: tuple[str, ...] | None = None) -> int:
-    from ..grading.autograde import load_config
-    from ..grading.config import db_url_of
+    from ..grading.config import db_url_of, load_config
     from ..grading.export import statuses, write_grades_csv
     from ..grading.exporters import export_canvas
-    from ..grading.grade import grade_course
-    from ..grading.prepare import assignments
-    from ..grading.status import StatusStore
+    from ..grading.outcomes import OutcomeStore
+    from ..grading.runner import assignments, grade_course
     from ..instructor.nbgrader_cli import ensure_venv_on_path, nbgrader
     from . import cohort
     from .standin import grade_reflections
@@ -134,7 +137,7 @@ def run(course_dir: Path = DEMO_DIR, workers: int | None = None, size: str = "fu
                "A real course has the instructor grade them in formgrader.")
     names = assignments(course_dir)
     with Step(summary, failures, "export grades (grades.csv, canvas_grades.csv)"):
-        rows = statuses(course_dir, db_url, course_id, names, StatusStore(course_dir))
+        rows = statuses(course_dir, db_url, course_id, names, OutcomeStore(course_dir))
         write_grades_csv(rows, course_dir / "grades.csv")
         export_canvas(course_dir, course_dir / "canvas_grades.csv")  # nbgrader's plugin
     with Step(summary, failures, "feedback HTML (hidden tests hidden)") as s:

@@ -204,6 +204,10 @@ SANDBOX_CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "write-outside": _case(WRITE_OUTSIDE),
 }
 
+#: Each case is contained and grades as the untouched release it starts from (nothing it
+#: read, allocated, left or wrote changes a score): ``graded``, 0.
+EXPECTED: dict[str, tuple[str, float]] = {name: ("graded", 0.0) for name in SANDBOX_CASES}
+
 #: The issue-11 limit cases: graded by tests/test_sandbox_limits.py in a course of their
 #: own (two workers, so each runs beside another learner), and by ``make demo``.
 LIMIT_CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
@@ -214,9 +218,9 @@ LIMIT_CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "proc-snoop": _case(PROC_SNOOP),
 }
 
-#: Expected (status, score) of the issue-11 cases on an untouched release: each is graded
+#: Expected (status, score) of the limit cases on an untouched release: each is graded
 #: (its own limits stop it, nothing of the run fails) and scores what the release scores.
-EXPECTED: dict[str, tuple[str, float]] = {
+LIMIT_EXPECTED: dict[str, tuple[str, float]] = {
     "fork-bomb": ("graded", 0.0),
     "memory-children": ("graded", 0.0),
     "fill-disk": ("graded", 0.0),

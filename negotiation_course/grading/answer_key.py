@@ -24,6 +24,10 @@ if it carries the key's value, exactly one record per id is allowed in the test 
 outputs (a hook that adds guesses makes duplicates, which fail), and values must be exact
 plain types. A forged record can thus score only by stating the right answer, which is what
 answering is; it never scores for an untouched or wrong notebook.
+
+A key may carry a rationale (``"why"``): :func:`graded_outputs` adds it to the graded test
+cell as plain text, so the learner's feedback says why the right answer is right. It lives
+only in the key line, so neither the release nor the learner's kernel ever holds it.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class Key:
     kind: str  # "number" | "text" | "choices"
     expected: Any
     tol: float = 0.0
+    why: str = ""  # the rationale the learner reads in feedback after grading
 
     def matches(self, value: Any) -> bool:
         if self.kind == "number":
@@ -67,25 +72,43 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+KINDS = ("number", "text", "choices")
+
+
 def parse_key(raw: str) -> Key:
+    """One key, written either ``{"id", "number"|"text"|"choices": value, "tol", "why"}``
+    or ``{"id", "kind", "expected", "tol", "why"}`` (the same key, spelled out)."""
     try:
         spec = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise AnswerKeyError(f"answer-key is not valid JSON: {raw!r} ({exc})") from None
     if not isinstance(spec, dict) or not isinstance(spec.get("id"), str):
         raise AnswerKeyError(f"answer-key needs a string 'id': {raw!r}")
-    if "number" in spec:
-        if not isinstance(spec["number"], (int, float)):
+    why = spec.get("why", "")
+    if not isinstance(why, str):
+        raise AnswerKeyError(f"answer-key 'why' must be a string: {raw!r}")
+    why = " ".join(why.split())
+    if "kind" in spec or "expected" in spec:
+        if spec.get("kind") not in KINDS or "expected" not in spec:
+            raise AnswerKeyError(f"answer-key needs 'kind' (one of {', '.join(KINDS)}) and "
+                                 f"'expected': {raw!r}")
+        kind, value = spec["kind"], spec["expected"]
+    else:
+        found = [k for k in KINDS if k in spec]
+        if len(found) != 1:
+            raise AnswerKeyError(
+                f"answer-key needs one of 'number', 'text', 'choices': {raw!r}")
+        kind, value = found[0], spec[found[0]]
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise AnswerKeyError(f"answer-key 'number' must be numeric: {raw!r}")
-        return Key(spec["id"], "number", spec["number"], float(spec.get("tol", 0.0)))
-    for kind in ("text", "choices"):
-        if kind in spec:
-            values = spec[kind]
-            if not (isinstance(values, list) and values and all(isinstance(v, str)
-                                                                for v in values)):
-                raise AnswerKeyError(f"answer-key '{kind}' must be a list of strings: {raw!r}")
-            return Key(spec["id"], kind, tuple(values))
-    raise AnswerKeyError(f"answer-key needs one of 'number', 'text', 'choices': {raw!r}")
+        tol = spec.get("tol", 0.0)
+        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or tol < 0:
+            raise AnswerKeyError(f"answer-key 'tol' must be a number >= 0: {raw!r}")
+        return Key(spec["id"], "number", value, float(tol), why)
+    if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+        raise AnswerKeyError(f"answer-key '{kind}' must be a list of strings: {raw!r}")
+    return Key(spec["id"], kind, tuple(value), 0.0, why)
 
 
 def keys_in(source: str) -> list[Key]:
@@ -138,12 +161,25 @@ def _plain_text(out: dict) -> str:
     return ("".join(text) if isinstance(text, list) else str(text)) + "\n"
 
 
+WHY_PREFIX = "Why the right answer is right: "
+
+
+def rationale_outputs(keys: list[Key]) -> list[dict]:
+    """One plain ``stream`` output per key that has a rationale, for the learner's feedback.
+
+    Shown after grading whether the answer was right or not; it never quotes hidden-test
+    code (the rationale is held in the key line, which the kernel never sees).
+    """
+    return [{"output_type": "stream", "name": "stdout", "text": f"{WHY_PREFIX}{key.why}\n"}
+            for key in keys if key.why]
+
+
 def graded_outputs(keys: list[Key], outputs: list[dict]) -> tuple[list[dict], list[str]]:
     """The outputs a test cell keeps for nbgrader, decided by the key comparison only.
 
-    Returns plain ``stream`` outputs (what the learner's checks said, records left out) and
-    the problems; the caller appends one error output when there are problems. With no keys
-    at all the cell cannot be checked, so it fails closed.
+    Returns plain ``stream`` outputs (what the learner's checks said, records left out,
+    then each key's rationale) and the problems; the caller appends one error output when
+    there are problems. With no keys at all the cell cannot be checked, so it fails closed.
     """
     problems = failures(keys, outputs) if keys else ["no answer key to check against"]
     kept = []
@@ -155,4 +191,4 @@ def graded_outputs(keys: list[Key], outputs: list[dict]) -> tuple[list[dict], li
             name = out.get("name") if out.get("output_type") == "stream" else "stdout"
             kept.append({"output_type": "stream", "name": "stderr" if name == "stderr"
                          else "stdout", "text": text})
-    return kept, problems
+    return kept + rationale_outputs(keys), problems

@@ -4,11 +4,14 @@
 
 A learner is complete when every lesson worksheet is graded (hand-graded parts included),
 the assessment is passed at the course's pass mark, the evaluation is submitted, the
-instructor conversation is recorded in ``DIR/conversations.csv`` (learner, date,
-instructor), and the gradebook holds the learner's name. Complete learners get
-``certificates/<id>.pdf`` and a row in ``certificates/register.csv``; a learner who already
-has a certificate keeps its id (re-running never issues a duplicate). Everyone else gets a
-line in ``certificates/missing.csv``.
+instructor conversation (the mock negotiation) is recorded in ``DIR/conversations.csv``
+(learner, date, instructor, rubric_score: the mock negotiation's total on the published
+rubric, :mod:`.mock_negotiation`), and the gradebook holds the learner's name. The score is
+recorded and checked, not a pass mark: a conversation with any valid score counts.
+Complete learners get ``certificates/<id>.pdf`` and a row in
+``certificates/register.csv``; a learner who already has a certificate keeps its id
+(re-running never issues a duplicate). Everyone else gets a line in
+``certificates/missing.csv``.
 
 Provider name and number, the NBCC approval statement and the instructor come from
 ``course.toml`` [provider] (:attr:`negotiation_course.course.Course.provider`); an unset
@@ -34,13 +37,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import fonts
+from . import fonts, mock_negotiation
 from .escaping import from_spreadsheet_cell, printable_problem, spreadsheet_cell
-from .status import GRADED, NEEDS_REVIEW, LearnerStatus
+from .outcomes import GRADED, NEEDS_REVIEW, LearnerStatus
 
 REGISTER_COLUMNS = ["certificate_id", "learner", "name", "course", "completion_date",
                     "clock_hours", "issued_at", "file"]
-CONVERSATION_COLUMNS = ["learner", "date", "instructor"]
+CONVERSATION_COLUMNS = ["learner", "date", "instructor", "rubric_score"]
 BLANK = "_" * 34
 
 
@@ -57,22 +60,39 @@ class Conversation:
     learner: str
     date: date
     instructor: str
+    rubric_score: int | None = None  # the mock negotiation's total; always set when read
 
 
-def read_conversations(path: Path, known: set[str]) -> dict[str, Conversation]:
-    """The instructor's record of conversations, validated (raises ConversationsError)."""
+def read_conversations(path: Path, known: set[str],
+                       rubric: Path = mock_negotiation.RUBRIC_PATH) -> dict[str, Conversation]:
+    """The instructor's record of conversations, validated (raises ConversationsError).
+
+    Every line needs a rubric_score: a missing, fractional or out-of-range score is an
+    error naming its line, never a conversation that silently counts.
+    """
     if not path.exists():
         return {}
     problems: list[str] = []
     out: dict[str, Conversation] = {}
+    maximum = mock_negotiation.max_score(rubric)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         header = [h.strip() for h in (reader.fieldnames or [])]
         if sorted(header) != sorted(CONVERSATION_COLUMNS):
+            extra = ("; add a rubric_score column with each mock negotiation's total "
+                     f"(0 to {maximum}) from the rubric"
+                     if sorted(header) == sorted(set(CONVERSATION_COLUMNS) - {"rubric_score"})
+                     else "")
             raise ConversationsError([
                 f"{path.name}: the first line must name the columns "
-                f"{', '.join(CONVERSATION_COLUMNS)} (found: {', '.join(header) or 'nothing'})"])
+                f"{', '.join(CONVERSATION_COLUMNS)} (found: {', '.join(header) or 'nothing'})"
+                + extra])
         for n, row in enumerate(reader, start=2):
+            if None in row:  # more cells than columns: a comma inside a name, most often
+                problems.append(f"{path.name} line {n}: more cells than the "
+                                f"{len(CONVERSATION_COLUMNS)} columns; put a name that "
+                                "holds a comma in double quotes")
+                continue
             row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
             learner, raw_date, instructor = row["learner"], row["date"], row["instructor"]
             where = f"{path.name} line {n}"
@@ -91,10 +111,14 @@ def read_conversations(path: Path, known: set[str]) -> dict[str, Conversation]:
                 problems.append(f"{where}: date {raw_date} is in the future")
             if not instructor:
                 problems.append(f"{where}: the instructor's name is empty")
+            score = mock_negotiation.score_problem(row["rubric_score"], maximum)
+            if score is not None:
+                problems.append(f"{where} ({learner!r}): {score}")
+                continue
             if learner in out:
                 problems.append(f"{where}: {learner!r} already has a conversation on line "
                                 "above; keep one line per learner")
-            out[learner] = Conversation(learner, when, instructor)
+            out[learner] = Conversation(learner, when, instructor, int(row["rubric_score"]))
     if problems:
         raise ConversationsError(problems)
     return out
@@ -370,18 +394,17 @@ def learner_names(db_url: str, course_id: str) -> dict[str, str]:
 def issue_for_course(course_dir: Path) -> IssueReport:
     """Statuses from the gradebook and the grading store, then :func:`issue`."""
     from ..instructor.nbgrader_cli import ensure_venv_on_path
-    from .autograde import load_config
-    from .config import db_url_of
+    from .config import db_url_of, load_config
     from .export import statuses
-    from .prepare import assignments
-    from .status import StatusStore
+    from .outcomes import OutcomeStore
+    from .runner import assignments
 
     ensure_venv_on_path()
     course_dir = course_dir.resolve()
     course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
     db_url = db_url_of(course_dir)
     rows = statuses(course_dir, db_url, course_id, assignments(course_dir),
-                    StatusStore(course_dir))
+                    OutcomeStore(course_dir))
     return issue(course_dir, rows, learner_names(db_url, course_id))
 
 

@@ -1,9 +1,10 @@
-"""The nbgrader configuration grading runs with: the course directory's own file plus ours.
+"""The nbgrader configuration and the grading settings a course directory declares.
 
-Ours = the sandboxed Execute (see :mod:`.sandbox`), immediate kernel shutdown (the sandbox
-kills every process of the kernel anyway, so waiting ~0.4 s for a polite exit buys nothing),
-the duplicate-cell repair and the output byte limit (:mod:`.repair`), and a longer SQLite
-busy timeout so parallel workers queue for the gradebook instead of failing.
+The course directory's own ``nbgrader_config.py`` is the one place the grading pipeline is
+declared (it loads :mod:`.pipeline`); stock ``nbgrader`` commands, ``make grade`` and the
+tests all read it through :func:`load_config`. Here, too, the settings course.toml
+``[grading]`` holds: the sandbox limits, the side files each assignment may see and the
+time bound on one learner's whole autograde.
 """
 
 from __future__ import annotations
@@ -14,10 +15,33 @@ from pathlib import Path
 from typing import Any
 
 from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
 
-from .autograde import load_config
-from .repair import LimitOutputBytes, RepairDuplicateCells
+from ..instructor.nbgrader_cli import ensure_venv_on_path
 from .sandbox import Limits
+
+#: A learner's whole autograde (sanitising, kernel start, execution, scoring, gradebook
+#: writes) is stopped after this many seconds unless course.toml says otherwise.
+LEARNER_SECONDS = 300.0
+
+
+def load_config(course_dir: Path, overrides: Config | None = None) -> Config:
+    """The course directory's own nbgrader_config.py, with optional overrides on top."""
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    cfg.CourseDirectory.root = str(course_dir)
+    if overrides is not None:
+        cfg.merge(overrides)
+    return cfg
+
+
+def make_api(course_dir: Path, overrides: Config | None = None):
+    """An NbGraderAPI bound to ``course_dir`` (imports nbgrader lazily: it is slow)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    ensure_venv_on_path()
+    cfg = load_config(course_dir, overrides)
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
 
 def limits_for(course_dir: Path, **overrides: Any) -> Limits:
@@ -31,46 +55,21 @@ def limits_for(course_dir: Path, **overrides: Any) -> Limits:
     return replace(Limits(), **values)
 
 
+def learner_seconds_of(course_dir: Path) -> float:
+    """course.toml ``[grading] learner_seconds``: the bound on one learner's autograde."""
+    from negotiation_course.course import CourseFileError, load
+
+    value = load(course_dir).section("grading").get("learner_seconds", LEARNER_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise CourseFileError("[grading] learner_seconds is a positive number of seconds")
+    return float(value)
+
+
 def with_busy_timeout(db_url: str, seconds: int = 120) -> str:
     """An SQLite URL that waits for a lock instead of failing at once (others unchanged)."""
     if db_url.startswith("sqlite:") and "timeout=" not in db_url:
         return db_url + ("&" if "?" in db_url else "?") + f"timeout={seconds}"
     return db_url
-
-
-def grading_config(course_dir: Path, sandbox: bool, limits: Limits) -> Config:
-    """Our additions, to merge over the course's own config (see ``autograde.make_api``)."""
-    from nbgrader.preprocessors import DeduplicateIds, Execute, LimitOutput
-
-    from .sandbox import SandboxedExecute
-
-    base = load_config(course_dir)
-    over = Config()
-    sanitize = list(base.Autograde.get("sanitize_preprocessors") or [])
-    if RepairDuplicateCells not in sanitize:
-        at = sanitize.index(DeduplicateIds) if DeduplicateIds in sanitize else 0
-        sanitize.insert(at, RepairDuplicateCells)
-    over.Autograde.sanitize_preprocessors = sanitize
-    autograde = list(base.Autograde.get("autograde_preprocessors") or [])
-    if sandbox:
-        autograde = [SandboxedExecute if p is Execute else p for p in autograde]
-        over.SandboxedExecute.shutdown_kernel = "immediate"
-        over.SandboxKernelManager.wall_seconds = float(limits.wall_seconds)
-        over.SandboxKernelManager.memory_mb = int(limits.memory_mb)
-        over.SandboxKernelManager.cpu_seconds = int(limits.cpu_seconds)
-        over.SandboxKernelManager.file_mb = int(limits.file_mb)
-        over.SandboxKernelManager.tmp_mb = int(limits.tmp_mb)
-        over.SandboxKernelManager.processes = int(limits.processes)
-        over.SandboxKernelManager.work_mb = int(limits.work_mb)
-        over.SandboxKernelManager.work_files = int(limits.work_files)
-        over.SandboxedExecute.output_mb = float(limits.output_mb)
-        over.SandboxKernelManager.side_files = side_files_of(course_dir)
-    if LimitOutputBytes not in autograde:
-        at = autograde.index(LimitOutput) + 1 if LimitOutput in autograde else len(autograde)
-        autograde.insert(at, LimitOutputBytes)
-    over.Autograde.autograde_preprocessors = autograde
-    over.CourseDirectory.db_url = with_busy_timeout(db_url_of(course_dir))
-    return over
 
 
 def db_url_of(course_dir: Path) -> str:

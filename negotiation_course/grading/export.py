@@ -14,18 +14,18 @@ import csv
 from pathlib import Path
 
 from .escaping import from_spreadsheet_cell, spreadsheet_row
-from .status import ERROR, GRADED, MISSING, NEEDS_REVIEW, LearnerStatus, StatusStore
+from .outcomes import ERROR, GRADED, MISSING, NEEDS_REVIEW, LearnerStatus, OutcomeStore
 
 COLUMNS = ["learner", "assignment", "score", "max", "status", "reason"]
 FLAG_PREFIX = "Grading error: "
 
 
 def statuses(course_dir: Path, db_url: str, course_id: str, names: list[str],
-             store: StatusStore) -> list[LearnerStatus]:
+             store: OutcomeStore) -> list[LearnerStatus]:
     """One status per (learner, assignment) for every learner known anywhere."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .prepare import learners
+    from .runner import learners
 
     rows = []
     with Gradebook(db_url, course_id) as gb:

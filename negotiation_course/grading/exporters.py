@@ -48,12 +48,12 @@ class CanvasExport(_CoursePlugin):
 
     def export(self, gradebook: Gradebook) -> None:
         from .export import statuses, write_canvas_csv
-        from .status import StatusStore
+        from .outcomes import OutcomeStore
 
         course_dir = self._course_dir().resolve()
         names = self._assignments(gradebook)
         db_url = gradebook.engine.url.render_as_string(hide_password=False)
-        rows = statuses(course_dir, db_url, gradebook.course_id, names, StatusStore(course_dir))
+        rows = statuses(course_dir, db_url, gradebook.course_id, names, OutcomeStore(course_dir))
         rows = [r for r in rows if not self.student or r.learner in self.student]
         dest = Path(self.to or course_dir / "canvas_grades.csv")
         self.log.info("Exporting Canvas grades to %s", dest)
@@ -93,8 +93,7 @@ def _row(gradebook: Gradebook, assignment, student) -> list[str]:
 
 def export_canvas(course_dir: Path, dest: Path) -> Path:
     """Write the Canvas file through :class:`CanvasExport` (as ``nbgrader export`` would)."""
-    from .autograde import load_config
-    from .config import db_url_of
+    from .config import db_url_of, load_config
 
     course_dir = course_dir.resolve()
     course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"

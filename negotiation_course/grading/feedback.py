@@ -19,6 +19,12 @@ about the expected values.
 ``--show-hidden-tests`` writes stock feedback, only for assignments whose due date (in the
 gradebook) has passed.
 
+Rationales: each answer key's "why" reaches the graded test cell as plain text
+(:func:`.answer_key.graded_outputs`), so lesson feedback says why the right answer is right.
+The final assessment may be resubmitted until its deadline, so its rationales stay out of the
+feedback until its due date has passed (a blank submission would otherwise return a key to the
+whole test); after the deadline they are shown like the lessons'.
+
 Either way the page holds nothing active from the learner: nbconvert renders it with the
 course's :class:`.sanitize.SanitizeForBrowser` and sanitising ``markdown2html`` (set here
 too, so a course directory with an older ``nbgrader_config.py`` is covered).
@@ -37,7 +43,7 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .answer_key import ANSWER_MIME
+from .answer_key import ANSWER_MIME, WHY_PREFIX
 
 HIDDEN_RE = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*$",
                        re.S | re.M)
@@ -86,6 +92,10 @@ def scrub(text: str, fragments: list[str]) -> str:
 class HideHiddenTests(NbGraderPreprocessor):
     """Remove hidden tests and every trace of them from a notebook before it becomes HTML."""
 
+    #: Set per notebook by :func:`_one`: False holds the keys' rationales back (an assessment
+    #: before its deadline).
+    keep_rationales = True
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         self._fragments = hidden_fragments(nb)
         return super().preprocess(nb, resources)
@@ -94,7 +104,8 @@ class HideHiddenTests(NbGraderPreprocessor):
         if cell.cell_type == "code":
             cell.source = HIDDEN_RE.sub(PLACEHOLDER, cell.source)
             cell.outputs = [self._clean(out) for out in cell.get("outputs", [])
-                            if ANSWER_MIME not in out.get("data", {})]
+                            if ANSWER_MIME not in out.get("data", {})
+                            and (self.keep_rationales or not is_rationale(out))]
         return cell, resources
 
     def _clean(self, out: NotebookNode) -> NotebookNode:
@@ -109,6 +120,10 @@ class HideHiddenTests(NbGraderPreprocessor):
             out.traceback = [line for line in (scrub(t, frags) for t in out.get("traceback", []))
                              if line.strip()]
         return out
+
+
+def is_rationale(out: NotebookNode) -> bool:
+    return out.get("output_type") == "stream" and str(out.get("text", "")).startswith(WHY_PREFIX)
 
 
 def _deadline_passed(gb, assignment: str) -> bool:
@@ -128,7 +143,7 @@ def _init(course_dir: str) -> None:
 
     from . import accessible_html, fastimport, sanitize
     from .accessible_html import AccessibleCSS
-    from .autograde import make_api
+    from .config import make_api
 
     fastimport.speed_up_nbgrader()
     hiding = Config()
@@ -145,7 +160,9 @@ def _init(course_dir: str) -> None:
     _APIS[True] = make_api(Path(course_dir), stock)
 
 
-def _one(learner: str, assignment: str, reveal: bool) -> tuple[str, str, str]:
+def _one(learner: str, assignment: str, reveal: bool,
+         explain: bool = True) -> tuple[str, str, str]:
+    HideHiddenTests.keep_rationales = explain
     result = _APIS[reveal].generate_feedback(assignment, learner, force=True)
     error = "" if result.get("success") else (
         (result.get("error") or "failed").strip().splitlines() or ["failed"])[-1]
@@ -166,8 +183,7 @@ def generate(course_dir: Path, show_hidden: bool = False,
     from nbgrader.api import Gradebook
 
     from ..instructor.nbgrader_cli import ensure_venv_on_path
-    from .autograde import load_config
-    from .config import db_url_of
+    from .config import db_url_of, load_config
 
     ensure_venv_on_path()
     course_dir = course_dir.resolve()
@@ -175,8 +191,13 @@ def generate(course_dir: Path, show_hidden: bool = False,
     autograded = course_dir / "autograded"
     pairs = sorted((p.parent.name, p.name) for p in autograded.glob("*/*") if p.is_dir()) \
         if autograded.is_dir() else []
+    from ..course import load as load_course
+
+    model = load_course(course_dir)
     with Gradebook(db_url_of(course_dir), course_id) as gb:
         reveal = {a: show_hidden and _deadline_passed(gb, a) for _, a in pairs}
+        explain = {a: model.role_of(a) != "assessment" or _deadline_passed(gb, a)
+                   for _, a in pairs}
     for assignment in sorted({a for _, a in pairs}):
         if show_hidden and not reveal[assignment]:
             print(f"{assignment}: due date not passed (or not set); hidden tests stay hidden",
@@ -187,7 +208,7 @@ def generate(course_dir: Path, show_hidden: bool = False,
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max(1, min(workers, len(pairs))), mp_context=ctx,
                              initializer=_init, initargs=(str(course_dir),)) as pool:
-        futures = [pool.submit(_one, learner, a, reveal[a]) for learner, a in pairs]
+        futures = [pool.submit(_one, learner, a, reveal[a], explain[a]) for learner, a in pairs]
         for future in futures:
             learner, assignment, error = future.result()
             if error:

@@ -722,9 +722,9 @@ def message_bytes(msg: dict) -> int:
                for v in data.values())
 
 
-class SandboxedExecute(Execute):
-    """nbgrader's Execute with the sandboxed kernel manager (kwargs beat config there),
-    and output bytes bounded as they arrive.
+class BoundedExecute(Execute):
+    """nbgrader's Execute with output bytes bounded as they arrive (the pipeline's
+    ``GradingExecute`` is one; :class:`SandboxedExecute` adds the sandboxed kernel manager).
 
     ``LimitOutputBytes`` cuts outputs after the notebook has run, by which time a kernel
     printing in a loop has streamed gigabytes into this process. Here every iopub message
@@ -740,7 +740,6 @@ class SandboxedExecute(Execute):
                       "arrives").tag(config=True)
 
     def __init__(self, *args, **kwargs):
-        kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
         self._received = 0
         self._dropped = 0
@@ -803,7 +802,8 @@ class SandboxedExecute(Execute):
     async def _reconnect_iopub(self) -> None:
         """The relay exited (a message over its limit): start a new one; this client's
         socket reconnects to it by itself."""
-        self.km.start_relay()
+        if hasattr(self.km, "start_relay"):  # the sandbox's kernel manager
+            self.km.start_relay()
         await asyncio.sleep(0.3)  # the subscription reaches the kernel before the next cell
 
     def _flag(self, cell, cell_index: int) -> None:
@@ -834,3 +834,11 @@ class SandboxedExecute(Execute):
             return True
         data = (msg.get("content") or {}).get("data") or {}
         return isinstance(data, dict) and ANSWER_MIME in data
+
+
+class SandboxedExecute(BoundedExecute):
+    """:class:`BoundedExecute` with the sandboxed kernel manager (kwargs beat config)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = SandboxKernelManager
+        super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import check_mode
 
 #: Modes nbgrader's own release step asks for (it refuses others), plus the sticky root.
@@ -129,3 +130,74 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+class OwnerOnlyReleaseFeedback(ExchangeReleaseFeedback):
+    """nbgrader's release_feedback, leaving every released page readable by nobody but the
+    grader (0600) until root hands each one to its learner (:func:`hand_feedback_to_owners`).
+
+    Stock nbgrader leaves the pages 0644 in a folder others may enter, guarded only by the
+    secrecy of their names.
+    """
+
+    def copy_files(self) -> None:
+        super().copy_files()  # shutil.copy keeps the page's own mode (0644); narrowed below
+        for page in glob.glob(os.path.join(self.dest_path, "*.html")):
+            info = os.lstat(page)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                os.chmod(page, 0o600)
+
+
+def released_feedback(course_dir: Path, assignment: str) -> dict[str, list[str]]:
+    """learner -> the names (`<hash>.html`) nbgrader gives their feedback pages in the exchange."""
+    from nbgrader.utils import notebook_hash
+
+    pages: dict[str, list[str]] = {}
+    for folder in sorted((course_dir / "feedback").glob(f"*/{assignment}")):
+        secret_file = folder / "submission_secret.txt"
+        if folder.is_symlink() or not secret_file.is_file() or secret_file.is_symlink():
+            continue
+        secret = secret_file.read_text()
+        for page in sorted(folder.glob("*.html")):
+            name = notebook_hash(secret=secret, notebook_id=page.stem)
+            pages.setdefault(folder.parent.name, []).append(f"{name}.html")
+    return pages
+
+
+def hand_feedback_to_owners(course_dir: Path, exchange_course: Path,
+                            assignment: str) -> list[str]:
+    """As root: give each released feedback page to its learner alone (owner, mode 0400).
+
+    Reads only data from the grader's course folder (never runs its configuration), refuses
+    anything in the exchange that is not a regular file, and never follows a link.
+    """
+    import pwd as _pwd
+
+    report = []
+    outbound = exchange_course / "feedback"
+    for learner, names in released_feedback(course_dir, assignment).items():
+        try:
+            owner = _pwd.getpwnam(learner)
+        except KeyError:
+            report.append(f"{learner}: no such user; feedback kept back")
+            continue
+        for name in names:
+            page = outbound / name
+            try:
+                fd = os.open(page, os.O_RDONLY | os.O_NOFOLLOW)
+            except FileNotFoundError:
+                report.append(f"{learner}: {name} was not released")
+                continue
+            except OSError as error:
+                report.append(f"{learner}: {name} refused ({error.strerror})")
+                continue
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    report.append(f"{learner}: {name} is not a regular file; refused")
+                    continue
+                os.fchown(fd, owner.pw_uid, owner.pw_gid)
+                os.fchmod(fd, 0o400)
+            finally:
+                os.close(fd)
+            report.append(f"{learner}: {assignment} feedback {name} readable by {learner} only")
+    return report

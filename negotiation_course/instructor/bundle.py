@@ -4,8 +4,11 @@ The course repository is the instructors' (``source/`` has solutions and hidden 
 learners get a separate folder built from ``release/``: the lesson notebooks, the learner
 edition of ``data/`` (:mod:`.learner_data`), the
 learner modules of the course package
-(checks, data, plots, the hours table, paths, calculators; no instructor, grading,
-research or demo code), a learner README, the learner's own ``requirements.txt``
+(checks, data, tables, plots, the hours table, paths, calculators, the offer worksheet; no
+instructor, grading, research or demo code), the coach's tools (``coach-tools/``: the offer
+preparation worksheet as a printable PDF and a fillable notebook), the mock negotiation's
+learner brief and published rubric (``mock-negotiation/``; the instructor's brief stays in
+``docs/instructor/``), a learner README, the learner's own ``requirements.txt``
 (the course's learner lock, every package pinned with its hashes, so the two never disagree),
 an ``environment.yml`` that installs it, and a
 Jupyter configuration that turns off nbgrader's instructor tools. ``make student-bundle``
@@ -41,6 +44,11 @@ INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader",
                                 "nbgrader.server_extensions.course_list")
 #: Files of the learner package the bundle ships (modules and the tables they read).
 LEARNER_SUFFIXES = (".py", ".csv", ".json", ".toml")
+#: The coach's tools in the bundle: the offer preparation worksheet, PDF and notebook.
+TOOLS_DIR_NAME = "coach-tools"
+WORKSHEET_NOTEBOOK = "offer-preparation-worksheet.ipynb"
+#: The mock negotiation's learner files (learner brief, rubric), copied as they are.
+MOCK_DIR_NAME = "mock-negotiation"
 #: A file marking a folder as a generated bundle, so a rebuild may replace it.
 MARKER = ".student-bundle"
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
@@ -99,6 +107,31 @@ def copy_learner_package(dest: Path) -> list[str]:
     return shipped
 
 
+def write_coach_tools(dest: Path, keep_notebook: bool = False) -> list[Path]:
+    """The offer preparation worksheet as a PDF and a blank notebook in ``dest``.
+
+    ``keep_notebook`` leaves a notebook already there alone: in a learner's working copy
+    (``make lab``) it may hold a client's figures.
+    """
+    import nbformat
+
+    from .. import offer_worksheet
+
+    try:
+        from ..grading.worksheet_pdf import FILE_NAME, render
+    except ImportError as exc:  # fpdf2 comes with the grading group, not the instructor's
+        raise SystemExit(f"the offer preparation worksheet PDF needs fpdf2 ({exc}); build "
+                         "the bundle in the course's full environment (make venv)") from None
+
+    dest.mkdir(parents=True, exist_ok=True)
+    written = [render(dest / FILE_NAME)]
+    notebook = dest / WORKSHEET_NOTEBOOK
+    if not (keep_notebook and notebook.exists()):
+        nbformat.write(offer_worksheet.notebook(), notebook)
+        written.append(notebook)
+    return written
+
+
 def assignments_in(release: Path) -> list[Path]:
     """Assignment folders of a release directory that hold a notebook."""
     if not release.is_dir():
@@ -139,6 +172,9 @@ def build(dest: Path | None = None, root: Path = COURSE_ROOT,
         learner_data.write(dest / "data", data)
     shutil.rmtree(dest / "negotiation_course", ignore_errors=True)
     copy_learner_package(dest / "negotiation_course")
+    write_coach_tools(dest / TOOLS_DIR_NAME, keep_notebook=not notebooks)
+    shutil.rmtree(dest / MOCK_DIR_NAME, ignore_errors=True)
+    _copy_tree(TEMPLATES / MOCK_DIR_NAME, dest / MOCK_DIR_NAME)
     shutil.rmtree(dest / CONFIG_DIR_NAME, ignore_errors=True)
     _copy_tree(TEMPLATES / CONFIG_DIR_NAME, dest / CONFIG_DIR_NAME)
     shutil.copy2(TEMPLATES / "README.md", dest / "README.md")
@@ -154,9 +190,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="where to write the bundle (default: build/student)")
     args = parser.parse_args(argv)
     dest = build(args.dest)
-    names = [p.name for p in assignments_in(dest)]
+    names = [p.name for p in assignments_in(dest) if p.name != TOOLS_DIR_NAME]
     print(f"Student bundle written to {dest}: {len(names)} assignment(s) "
-          f"{', '.join(names) or '(none released yet)'}")
+          f"{', '.join(names) or '(none released yet)'}, the offer preparation worksheet "
+          f"({TOOLS_DIR_NAME}/) and the mock negotiation brief ({MOCK_DIR_NAME}/)")
 
 
 if __name__ == "__main__":

@@ -324,6 +324,14 @@ def _reviewer(root: Path, out: Path, course_dir: Path) -> list[str]:
     written += ["time_report/time_report.md", "time_report/time_report.csv"]
     sample_certificate(root, out / "certificate_sample.pdf")
     written.append("certificate_sample.pdf")
+    mock = root / "student" / "mock-negotiation"  # what learners read about the conversation
+    for name in ("learner-brief.md", "rubric.md"):
+        if (mock / name).exists():
+            put(f"mock_negotiation/{name}", (mock / name).read_text(encoding="utf-8"))
+    from ..grading.worksheet_pdf import FILE_NAME, render
+
+    render(out / "coach_tools" / FILE_NAME)
+    written.append(f"coach_tools/{FILE_NAME}")
     for folder in sorted(p for p in release_dir(root).iterdir() if p.is_dir()):
         for nb in sorted(folder.glob("*.ipynb")):
             target = out / "course_materials" / folder.name / nb.name
@@ -366,11 +374,16 @@ def build(root: Path = COURSE_ROOT, out: Path | None = None,
     (reviewer / "README.md").write_text(_index(root, written, REVIEWER), encoding="utf-8")
     instructor = out / INSTRUCTOR
     shutil.copytree(reviewer, instructor)
+    brief = root / "docs" / "instructor" / "mock-negotiation.md"  # the employer's side
+    extra = []
+    if brief.exists():
+        shutil.copy2(brief, instructor / "mock_negotiation" / "instructor-brief.md")
+        extra.append("mock_negotiation/instructor-brief.md")
     text, rows = answer_key_markdown(root)
     (instructor / "answer_key.md").write_text(text, encoding="utf-8")
     _write_csv(instructor / "answer_key.csv", rows[0], rows[1:])
     (instructor / "README.md").write_text(
-        _index(root, [*written, "answer_key.md", "answer_key.csv"], INSTRUCTOR),
+        _index(root, [*written, *extra, "answer_key.md", "answer_key.csv"], INSTRUCTOR),
         encoding="utf-8")
     return out
 

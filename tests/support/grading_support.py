@@ -19,7 +19,7 @@ import nbformat
 from negotiation_course.demo import cohort
 from negotiation_course.demo.hostile import CASES, _with_code_in_answers
 from negotiation_course.demo.sandbox_cases import SANDBOX_CASES
-from negotiation_course.grading.grade import grade_course
+from negotiation_course.grading.runner import grade_course
 from negotiation_course.paths import COURSE_ROOT
 
 LESSON = "lesson-00-welcome"
@@ -141,8 +141,7 @@ def _grade_shared(factory) -> Graded:
     (side / "negotiation_course" / "__init__.py").write_text(FAKE_PACKAGE)
     (side / "negotiation_course" / "checks.py").write_text(FAKE_CHECKS)
     submit(course, "h-network", with_code(NETWORK))
-    from negotiation_course.grading.autograde import load_config
-    from negotiation_course.grading.config import db_url_of
+    from negotiation_course.grading.config import db_url_of, load_config
     from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
     ensure_venv_on_path()

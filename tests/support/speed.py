@@ -33,7 +33,8 @@ GROUP_BY_FIXTURE = {"server": "lab-server", "scratch_course": "scratch-course",
                     "hostile": "web-hostile", "world": "hub", "postgres_url": "postgres"}
 #: Modules sharing the graded cohort of tests/support/grading_support.graded_course.
 GROUP_BY_MODULE = {"test_grading": "graded-cohort", "test_sandbox": "graded-cohort",
-                   "test_feedback": "graded-cohort", "test_axe": "graded-cohort"}
+                   "test_feedback": "graded-cohort", "test_axe": "graded-cohort",
+                   "test_scoring_integrity": "graded-cohort"}
 
 
 def mark_slow_by_fixture(items) -> None:

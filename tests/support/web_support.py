@@ -89,7 +89,7 @@ def _build(factory) -> HostileCourse:
     from nbgrader.api import Gradebook
 
     from negotiation_course.grading.config import db_url_of
-    from negotiation_course.grading.grade import grade_course
+    from negotiation_course.grading.runner import grade_course
 
     listener = Listener()
     course = small_course(factory.mktemp("web") / "course")

@@ -1,0 +1,175 @@
+"""Grading across machines: the runner's pairs sent to Dask distributed workers.
+
+    make grade COURSE_DIR=... SCHEDULER=tcp://host:8786
+
+Why Dask and not a scheduler of our own: it already keeps track of which worker holds which
+task, notices a worker that died and gives its tasks to another, and runs on clusters
+(dask-kubernetes, dask-jobqueue). :class:`DaskExecutor` is one more executor of
+:func:`.runner.run` (see :mod:`.executors`), so the runner keeps all the bookkeeping it has
+on one machine: intake, the outcome store (a rerun skips what is done), the retry alone of
+a learner whose kernel died beside another, and ``grades.csv``.
+
+On each Dask worker process, one task at a time (a process-wide lock, whatever
+``--nthreads`` says) grades one pair in a forked child of that process: nbgrader is
+imported once per worker process, each submission gets its own child and its own sandbox,
+and the child is killed when the learner's whole autograde passes ``deadline`` (the same
+bound as on one machine). A pair whose Dask worker died is given to another worker by Dask;
+after the scheduler's ``allowed-failures`` (default 3) deaths it is reported
+:data:`~.executors.WORKER_DIED`, so a submission that kills every worker it reaches ends as a
+flag, never as a lost learner.
+
+Grades go into the one gradebook the course names: a server database such as PostgreSQL.
+SQLite is refused, because workers on other machines cannot share its file.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .executors import TIMED_OUT, WORKER_DIED, Attempt, Pair
+
+#: One grading at a time in one Dask worker process.
+_ONE_AT_A_TIME = threading.Lock()
+#: The jobs (grading runs) this worker process is set up for.
+_READY: set[str] = set()
+
+
+class DaskUnavailable(RuntimeError):
+    """The scheduler cannot be reached, Dask is missing, or the gradebook cannot be shared."""
+
+
+def check_gradebook(db_url: str) -> None:
+    """Refuse a gradebook that only the parent's machine can write."""
+    if db_url.startswith("sqlite:"):
+        raise DaskUnavailable(
+            "grading on Dask needs a server gradebook that every worker can reach, such as "
+            "PostgreSQL: set NEGOTIATION_COURSE_DB_URL=postgresql+psycopg2://user@host/db "
+            "(SQLite stays the default for grading on one machine, without SCHEDULER)")
+
+
+class DaskExecutor:
+    """Grade pairs on the Dask cluster behind ``scheduler`` (connects at once, so a wrong
+    address is an error before anything is graded)."""
+
+    def __init__(self, scheduler: str, *, connect_timeout: float = 30):
+        try:
+            from distributed import Client
+        except ImportError as exc:  # the scale extra is not installed
+            raise DaskUnavailable("SCHEDULER is set but Dask is not installed: "
+                                  "pip install 'negotiation-course[grading]'") from exc
+        self.scheduler = scheduler
+        try:
+            self.client = Client(scheduler, timeout=connect_timeout, set_as_default=False)
+        except OSError as exc:
+            raise DaskUnavailable(f"cannot reach the Dask scheduler at {scheduler}: "
+                                  f"{exc}") from exc
+
+    def close(self) -> None:
+        self.client.close()
+
+    def grade(self, job, pairs: Sequence[Pair], deadline: float) -> Iterator[Attempt]:
+        from distributed import as_completed
+
+        check_gradebook(str(job.overrides.CourseDirectory.db_url))
+        keys: dict[str, Pair] = {}
+        futures = []
+        for pair in pairs:
+            # pure=False and a fresh key: a pair graded again is a new task, never a cache.
+            key = f"grade-{pair[0]}-{pair[1]}-{os.urandom(4).hex()}"
+            futures.append(self.client.submit(grade_on_worker, job, pair, deadline,
+                                              pure=False, key=key))
+            keys[key] = pair
+        # This client is not the process's default, so as_completed is given its loop.
+        done = as_completed(futures, loop=self.client.loop)
+        del futures  # held only by as_completed: a recorded result is released at once,
+        for future in done:  # so a worker lost later never makes Dask grade it again
+            yield _attempt_of(future, keys.pop(future.key))
+            future.release()
+
+
+def _attempt_of(future: Any, pair: Pair) -> Attempt:
+    from distributed import KilledWorker
+
+    now = time.time()
+    try:
+        return future.result()
+    except KilledWorker:
+        return Attempt(pair, None, WORKER_DIED, now, now)
+    except Exception as exc:  # a bug of ours on the worker: the runner flags it
+        return Attempt(pair, None, f"{type(exc).__name__}: {exc}"[:200], now, now)
+
+
+def grade_on_worker(job, pair: Pair, deadline: float) -> Attempt:
+    """The task, on a Dask worker: grade ``pair`` in a forked child, bounded by ``deadline``."""
+    from .runner import grade_pair, init_process
+
+    with _ONE_AT_A_TIME:
+        if job.key not in _READY:
+            os.makedirs(job.runtime_root, mode=0o700, exist_ok=True)  # another machine
+            init_process(job)  # nbgrader imported once here; each child inherits it
+            _READY.add(job.key)
+        started = time.time()
+        outcome, failure = _in_child(lambda: grade_pair(job, *pair), deadline)
+        return Attempt(pair, outcome, failure, started, time.time())
+
+
+def _in_child(work, deadline: float) -> tuple[Any, str]:
+    """``work()`` in a forked child (Dask's worker processes are daemons, which
+    multiprocessing may not fork from): (its result, "") or (None, why it did not return)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into Dask's code
+        code = 0
+        try:
+            os.close(read)
+            _die_with_parent()
+            try:
+                data = pickle.dumps((work(), ""))
+            except Exception as exc:  # a bug of ours: report it
+                data = pickle.dumps((None, f"{type(exc).__name__}: {exc}"[:200]))
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    chunks: list[bytes] = []
+    end = time.monotonic() + deadline
+    timed_out = False
+    with os.fdopen(read, "rb", buffering=0) as pipe:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                timed_out = True
+                break
+            chunk = pipe.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    if timed_out:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    if timed_out:
+        return None, TIMED_OUT
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:  # the child died before it wrote its whole result
+        return None, WORKER_DIED
+
+
+def _die_with_parent() -> None:
+    """The child never outlives its Dask worker (Linux ``PR_SET_PDEATHSIG``)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass

@@ -1,0 +1,129 @@
+"""The course's autograde pipeline, declared once; ``nbgrader_config.py`` loads it.
+
+Stock ``nbgrader autograde``, ``make grade`` (:mod:`.runner`) and the test harness all run
+exactly these lists, because they all read the course directory's ``nbgrader_config.py``,
+which calls :func:`declare`; the runner adds no step and moves none (it only sets values:
+the per-worker socket folder, the SQLite busy timeout, explicit limits).
+
+Sanitize pass (before anything runs): nbgrader's own steps, plus the duplicate-cell repair
+(:mod:`.repair`, before ``DeduplicateIds``) and the answer-key stripping
+(:mod:`.preprocessors`, after ``OverwriteCells``). Autograde pass: :class:`GradingExecute`
+(nbgrader's ``Execute`` with every kernel in the sandbox, :mod:`.sandbox`), the answer-key
+comparison right after it, nbgrader's line limit followed by our byte limit, scoring, then
+the learner content made inert (:mod:`.sanitize`).
+
+:class:`GradingExecute` never runs learner code outside the sandbox unless the instructor
+opted out on purpose (``NEGOTIATION_COURSE_SANDBOX=off``): where bubblewrap cannot start,
+it refuses, naming ``make grade`` and the opt-out, so a stock ``nbgrader autograde`` either
+runs sandboxed or grades nobody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from traitlets import Bool, default
+
+from . import sandbox
+from .config import limits_for, side_files_of
+from .preprocessors import CheckAnswerKeys, StripAnswerKeys
+from .repair import LimitOutputBytes, RepairDuplicateCells
+from .sanitize import SanitizeLearnerContent
+
+REFUSAL = ("stock `nbgrader autograde` runs learner code only inside the grading sandbox, "
+           "and the sandbox cannot start here: {why}. Grade with `make grade` (python -m "
+           "negotiation_course.grading.grade), which checks the same and says what is "
+           "missing; set {env}=off only to grade WITHOUT the sandbox on purpose")
+
+
+class GradingExecute(sandbox.BoundedExecute):
+    """nbgrader's Execute with each kernel in the grading sandbox, or a refusal; output
+    bytes bounded as they arrive (:class:`.sandbox.BoundedExecute`)."""
+
+    sandbox = Bool(help="Run each kernel in the grading sandbox (default: yes, unless "
+                   "NEGOTIATION_COURSE_SANDBOX=off)").tag(config=True)
+
+    @default("sandbox")
+    def _sandbox_default(self) -> bool:
+        return not sandbox.opted_out()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.sandbox:
+            self.kernel_manager_class = sandbox.SandboxKernelManager
+
+    def preprocess(self, nb, resources, *args, **kwargs):
+        if self.sandbox:
+            require_sandbox()
+        return super().preprocess(nb, resources, *args, **kwargs)
+
+
+_READY: list[bool] = []
+
+
+def require_sandbox(stock: bool = True, fresh: bool = False) -> None:
+    """Raise :class:`.sandbox.SandboxUnavailable` (for ``stock`` nbgrader, naming ``make
+    grade``), or return. Probed once per process (forked grading workers inherit it)
+    unless ``fresh`` (the runner probes at the start of every run)."""
+    if _READY and not fresh:
+        return
+    try:
+        sandbox.check_available()
+    except sandbox.SandboxUnavailable as exc:
+        if not stock:
+            raise
+        raise sandbox.SandboxUnavailable(
+            REFUSAL.format(why=str(exc).split("; ")[0].rstrip("."),
+                           env=sandbox.OPT_OUT_ENV)) from exc
+    if not _READY:
+        _READY.append(True)
+
+
+SANITIZE = [ClearOutput, RepairDuplicateCells, DeduplicateIds, OverwriteKernelspec,
+            OverwriteCells, StripAnswerKeys, CheckCellMetadata]
+AUTOGRADE = [GradingExecute, CheckAnswerKeys, IgnorePattern, ClearMetadataPreprocessor,
+             LimitOutput, LimitOutputBytes, SaveAutoGrades, SanitizeLearnerContent,
+             AssignLatePenalties, CheckCellMetadata]
+
+
+def declare(c, course_dir: Path) -> None:
+    """Set the whole pipeline and the sandbox's limits on nbgrader config ``c``."""
+    c.Autograde.sanitize_preprocessors = list(SANITIZE)
+    c.Autograde.autograde_preprocessors = list(AUTOGRADE)
+    # The sandbox kills every process of the kernel anyway: waiting ~0.4 s for a polite
+    # exit buys nothing.
+    c.GradingExecute.shutdown_kernel = "immediate"
+    traits = set(sandbox.SandboxKernelManager.class_trait_names())
+    limits = limits_for(Path(course_dir))
+    for name, value in asdict(limits).items():
+        if name in traits:  # every limit the kernel manager knows how to apply
+            c.SandboxKernelManager[name] = value
+    c.GradingExecute.output_mb = float(limits.output_mb)
+    c.SandboxKernelManager.side_files = side_files_of(Path(course_dir))
+
+
+def problems(cfg) -> list[str]:
+    """Why a loaded nbgrader config does not run the declared pipeline ([] when it does)."""
+    found = []
+    for name, wanted in (("sanitize_preprocessors", SANITIZE),
+                         ("autograde_preprocessors", AUTOGRADE)):
+        have = list(cfg.Autograde.get(name) or [])
+        if have != wanted:
+            missing = [p.__name__ for p in wanted if p not in have]
+            found.append(f"Autograde.{name} is not the list negotiation_course.grading."
+                         f"pipeline declares" + (f" (missing {', '.join(missing)})"
+                                                  if missing else " (changed order)"))
+    return found

@@ -1,0 +1,182 @@
+"""Grading on a real Dask cluster (scheduler + two workers on 127.0.0.1) into PostgreSQL.
+
+One worker is SIGKILLed mid-run: every learner still ends with exactly one grade or one
+flag, the scores are those of a local run, and nothing is written outside the course.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from negotiation_course.demo.hostile import CASES
+from negotiation_course.grading.dask_grading import DaskExecutor, DaskUnavailable
+from negotiation_course.grading.grade import grade_course
+from negotiation_course.instructor.nbgrader_cli import env_with_venv
+from negotiation_course.paths import COURSE_ROOT
+
+from .support.grading_support import (
+    LESSON,
+    WRONG_TYPE,
+    filled,
+    notebooks,
+    small_course,
+    submit,
+    with_code,
+)
+from .support.pg_fixture import postgres_url  # noqa: F401 (fixture)
+from .test_grading_resume import slowed
+
+pytestmark = pytest.mark.slow  # real kernels, real Dask, real PostgreSQL
+
+DASK = str(COURSE_ROOT / ".venv" / "bin" / "dask")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """A Dask scheduler and workers started here, each in its own session, stopped by pid."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.address = f"tcp://127.0.0.1:{_free_port()}"
+        self.procs: list[subprocess.Popen] = []
+        self.worker_cwd = base / "worker-cwd"
+        self.worker_cwd.mkdir(parents=True)
+
+    def _start(self, *args: str, name: str) -> None:
+        log = (self.base / f"{name}.log").open("wb")
+        self.procs.append(subprocess.Popen([DASK, *args], env=env_with_venv(),
+                                           cwd=self.worker_cwd, stdout=log, stderr=log,
+                                           start_new_session=True))
+
+    def start(self, workers: int) -> None:
+        port = self.address.rsplit(":", 1)[1]
+        self._start("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard",
+                    name="scheduler")
+        for i in range(workers):
+            self._start("worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
+                        "--nworkers", "1", "--no-dashboard", "--local-directory",
+                        str(self.base / f"scratch-{i}"), name=f"worker-{i}")
+        from distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=90)
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+@pytest.fixture
+def cluster(tmp_path) -> Iterator[Cluster]:
+    c = Cluster(tmp_path / "dask")
+    c.base.mkdir(exist_ok=True)
+    try:
+        c.start(workers=2)
+        yield c
+    finally:
+        c.stop()
+
+
+def _cohort(course: Path) -> list[str]:
+    """A small cohort with hostile learners in it; each notebook takes at least 1.5 s."""
+    src, rel = notebooks()
+    subs = {"complete": filled("complete"), "alternative": filled("alternative"),
+            "blank": filled("blank"), "wrong-type": with_code(WRONG_TYPE),
+            "h-pre-run-hook": CASES["pre-run-hook"](copy.deepcopy(src), copy.deepcopy(rel)),
+            "h-patched-record": CASES["patched-record"](copy.deepcopy(src),
+                                                        copy.deepcopy(rel))}
+    for learner, data in subs.items():
+        submit(course, learner, slowed(data))
+    return sorted(subs)
+
+
+def _kill_a_busy_worker(address: str, status: Path, run: threading.Thread,
+                        deadline: float) -> int:
+    """SIGKILL the worker process that is grading something, once a first grade is in."""
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        while time.monotonic() < deadline and run.is_alive():
+            done = json.loads(status.read_text() or "[]") if status.exists() else []
+            busy = {w: keys for w, keys in client.processing().items() if keys}
+            if done and busy:
+                worker = next(iter(busy))
+                pid = client.run(os.getpid, workers=[worker])[worker]
+                os.kill(pid, signal.SIGKILL)
+                return pid
+            time.sleep(0.05)
+    raise AssertionError("grading finished before a worker could be killed")
+
+
+def test_dask_grading_survives_a_killed_worker(tmp_path, monkeypatch, cluster,
+                                               postgres_url):  # noqa: F811
+    from nbgrader.api import Gradebook
+
+    local = small_course(tmp_path / "local")
+    learners = _cohort(local)
+    expected = {(r.learner, r.score, r.status) for r in grade_course(local, 2, progress=False)}
+
+    monkeypatch.setenv("NEGOTIATION_COURSE_DB_URL", postgres_url)
+    course = small_course(tmp_path / "course")
+    _cohort(course)
+    result: dict = {}
+
+    def grade() -> None:
+        try:
+            result["rows"] = grade_course(course, progress=False, scheduler=cluster.address)
+        except BaseException as exc:
+            result["error"] = exc
+
+    run = threading.Thread(target=grade)
+    run.start()
+    killed = _kill_a_busy_worker(cluster.address, course / "grading-state" / "outcomes.json",
+                                 run, time.monotonic() + 180)
+    run.join(timeout=300)
+    assert not run.is_alive()
+    assert "error" not in result, result.get("error")
+    rows = result["rows"]
+
+    assert killed > 0
+    assert sorted(r.learner for r in rows) == learners  # each learner exactly once
+    assert {(r.learner, r.score, r.status) for r in rows} == expected
+    assert {r.learner: r.score for r in rows}["complete"] > 0  # not an all-zero run
+    assert not (course / "gradebook.db").exists()
+    with Gradebook(postgres_url, "salary-negotiation-specialist") as gb:
+        subs = gb.find_assignment(LESSON).submissions
+        assert sorted(s.student.id for s in subs) == learners
+    # nothing outside the course: the workers' own folder stays empty and the run's
+    # runtime folder (sockets of the sandboxed kernels) is gone
+    assert list(cluster.worker_cwd.iterdir()) == []
+    assert not (Path("/tmp") / f"nc-grade-{os.getuid()}" / str(os.getpid())).exists()
+
+
+def test_dask_refuses_a_gradebook_workers_cannot_share(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEGOTIATION_COURSE_DB_URL", raising=False)
+    course = small_course(tmp_path / "course")
+    submit(course, "complete", filled("complete"))
+    with pytest.raises(DaskUnavailable, match="PostgreSQL"):
+        grade_course(course, progress=False, scheduler="tcp://127.0.0.1:9")
+    assert not (course / "grades.csv").exists()  # refused before anything was graded
+
+
+def test_dask_unreachable_scheduler_is_a_clear_error():
+    with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):
+        DaskExecutor(f"tcp://127.0.0.1:{_free_port()}", connect_timeout=2)
