@@ -37,7 +37,7 @@ from nbformat import NotebookNode
 
 from ..grading.answer_key import Key, keys_in
 from .hostile import CASES, answer_cells, test_cells
-from .sandbox_cases import SANDBOX_CASES
+from .sandbox_cases import LIMIT_CASES, SANDBOX_CASES
 from .web_cases import NAMES as HOSTILE_NAMES
 from .web_cases import WEB_CASES
 
@@ -82,7 +82,7 @@ def cohort(size: str = "full", hostile: bool = True) -> list[Learner]:
     if size == "small":
         kinds = ["complete", "complete", "alternative", "partly-wrong", "blank",
                  "missing-lesson", "late"]
-    cases = [*CASES, *SANDBOX_CASES, *WEB_CASES]
+    cases = [*CASES, *SANDBOX_CASES, *LIMIT_CASES, *WEB_CASES]
     if size == "small":
         cases = ["invalid-json", "print-history", "read-source", "reflection-event-handlers"]
     cases = [f"hostile-{c}" for c in cases] if hostile else []
@@ -295,7 +295,8 @@ def _submission(learner: Learner, assignment: str, source_nb: NotebookNode,
         if assignment != HOSTILE_ASSIGNMENT:
             return nbformat.writes(release_nb).encode()
         case = learner.kind.removeprefix("hostile-")
-        make = CASES.get(case) or SANDBOX_CASES.get(case) or WEB_CASES[case]
+        make = (CASES.get(case) or SANDBOX_CASES.get(case) or LIMIT_CASES.get(case)
+                or WEB_CASES[case])
         return _stable_ids(make(source_nb, release_nb))
     kind = "complete" if learner.kind in ("late", "missing-lesson") else learner.kind
     nb = fill(source_nb, release_nb, kind, rng, rng.choice(REFLECTIONS))

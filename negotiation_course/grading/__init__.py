@@ -17,7 +17,8 @@ The instructor's job, one command each (``COURSE_DIR`` defaults to the repositor
   (:mod:`.cohort`) in ``build/demo``.
 
 Grading limits (course.toml ``[grading]``, all optional): ``wall_seconds`` per notebook,
-``memory_mb``, ``cpu_seconds``, ``file_mb``, ``tmp_mb``, ``processes``; ``learner_seconds``
+``memory_mb``, ``cpu_seconds``, ``file_mb``, ``tmp_mb``, ``processes``, ``work_mb``,
+``work_files``, ``output_mb`` (per-kernel groups: :mod:`.kernel_limits`); ``learner_seconds``
 (one learner's whole autograde) and ``outcomes`` (where the outcome store lives).
 A PostgreSQL gradebook: ``NEGOTIATION_COURSE_DB_URL=postgresql+psycopg2://user@host/db``
 (SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3, which the course does not pin).

@@ -29,7 +29,6 @@ from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
-    Execute,
     IgnorePattern,
     LimitOutput,
     OverwriteCells,
@@ -50,8 +49,9 @@ REFUSAL = ("stock `nbgrader autograde` runs learner code only inside the grading
            "missing; set {env}=off only to grade WITHOUT the sandbox on purpose")
 
 
-class GradingExecute(Execute):
-    """nbgrader's Execute with each kernel in the grading sandbox, or a refusal."""
+class GradingExecute(sandbox.BoundedExecute):
+    """nbgrader's Execute with each kernel in the grading sandbox, or a refusal; output
+    bytes bounded as they arrive (:class:`.sandbox.BoundedExecute`)."""
 
     sandbox = Bool(help="Run each kernel in the grading sandbox (default: yes, unless "
                    "NEGOTIATION_COURSE_SANDBOX=off)").tag(config=True)
@@ -107,9 +107,11 @@ def declare(c, course_dir: Path) -> None:
     # exit buys nothing.
     c.GradingExecute.shutdown_kernel = "immediate"
     traits = set(sandbox.SandboxKernelManager.class_trait_names())
-    for name, value in asdict(limits_for(Path(course_dir))).items():
+    limits = limits_for(Path(course_dir))
+    for name, value in asdict(limits).items():
         if name in traits:  # every limit the kernel manager knows how to apply
             c.SandboxKernelManager[name] = value
+    c.GradingExecute.output_mb = float(limits.output_mb)
     c.SandboxKernelManager.side_files = side_files_of(Path(course_dir))
 
 
