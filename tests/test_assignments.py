@@ -122,8 +122,9 @@ def test_repair_and_byte_limit_ran_and_said_so(graded):
     assert len(with_graded_cells) >= 4
     for a in with_graded_cells:  # the others have no graded cell to duplicate
         assert "repaired: duplicated graded cell" in graded[(a, "graded-cell-duplicated")][0].reason
-    for a in GRADED:
-        assert "cut to 20,000 characters" in graded[(a, "output-flood")][0].reason
+    for a in GRADED:  # bounded as it arrived (sandbox) or, if under that bound, cut after
+        reason = graded[(a, "output-flood")][0].reason
+        assert "output limit reached" in reason or "cut to 20,000 characters" in reason, reason
 
 
 def test_key_stripping_is_what_stops_the_input_transformer(tmp_path):

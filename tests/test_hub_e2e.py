@@ -119,6 +119,15 @@ def _user_exists(name: str) -> bool:
     return True
 
 
+def _in_own_thread(work, *args) -> None:
+    """Run ``work`` in a thread of its own: Playwright's sync API refuses a thread where
+    another test of this pytest worker left an asyncio loop (a browser fixture) running."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(work, *args).result()
+
+
 def _browser_round(hub: dict, artifacts: Path) -> None:
     """A in Chromium: the hub login page, the Assignments tab: Fetch, open, Submit."""
     from playwright.sync_api import expect, sync_playwright
@@ -218,7 +227,7 @@ def test_a_round_through_the_hub(hub):
 
     # -- A in the browser: login page, Assignments tab, Fetch, open, Submit ---------------
     started = time.monotonic()
-    _browser_round(hub, artifacts)
+    _in_own_thread(_browser_round, hub, artifacts)
     timings["browser: login, Assignments tab, fetch, open, submit"] = time.monotonic() - started
 
     # -- A over the Assignments REST endpoints: fetch every release, answer, submit -------

@@ -120,8 +120,10 @@ def test_the_working_folder_and_tmp_are_small_and_bounded_in_files(tmp_path_fact
     if os.geteuid() == 0:  # the host tmpfs bounds files too (nr_inodes)
         for n in re.findall(r"FILES REFUSED after (\d+)", out):
             assert int(n) <= Limits().work_files + 64
-    mounts = Path("/proc/self/mounts").read_text()
-    assert "nc-kernel" not in mounts  # every kernel's tmpfs was unmounted
+    # every kernel's tmpfs of this run was unmounted (other runs on the machine may be busy)
+    ours = f"/nc-grade-{os.getuid()}/{os.getpid()}/"
+    assert not [m for m in Path("/proc/self/mounts").read_text().splitlines()
+                if m.startswith("nc-kernel") and ours in m]
 
 
 def test_a_print_flood_is_cut_as_it_arrives_and_flagged(tmp_path_factory):
@@ -194,11 +196,14 @@ def test_two_and_a_half_gigabytes_of_output_never_accumulate_in_the_worker(tmp_p
 
 
 def test_one_giant_message_never_reaches_the_worker_and_the_next_cell_is_graded(tmp_path):
+    small = run_worker(tmp_path, ["print('y' * 300)", "raise ValueError('verdict')"])
     report = run_worker(tmp_path, ["print('y' * 300_000_000)", "raise ValueError('verdict')"])
     assert report["error"] == "", report["error"]
     assert any("[output limit reached" in o for o in report["outputs"]), report
     assert report["outputs"][-1] == "verdict"
-    assert report["maxrss_mb"] < 250, report["maxrss_mb"]  # one 300 MB message was sent
+    # one 300 MB message was sent: the worker's peak grew by far less than that
+    assert report["maxrss_mb"] - small["maxrss_mb"] < 200, (report["maxrss_mb"],
+                                                            small["maxrss_mb"])
 
 
 def test_a_distinct_uid_per_kernel_when_cgroups_are_not_used(tmp_path):

@@ -12,14 +12,16 @@ was contained; a case scoring above the untouched release has beaten the grader.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from nbformat import NotebookNode
 
 from .hostile import _with_code_in_answers
 
-#: A unique marker for processes the leave-process case starts (tests look for it).
-SLEEP_SECONDS = 313
+#: A marker for the processes the leave-process case starts, unique to this process (and the
+#: grading it forks), so a test that looks for leftovers never sees another run's cases.
+SLEEP_SECONDS = 100_000 + secrets.randbelow(800_000)
 MARKER_FILE = "sandbox-escape-marker.txt"
 
 READ_SOURCE = r'''
