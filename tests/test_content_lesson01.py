@@ -21,6 +21,10 @@ from negotiation_course.instructor import clock_hours
 
 from .conftest import ROOT, read_nb, release_path, source_path
 from .support.course_model import OBJECTIVES
+from .support.lesson_checks import (
+    assert_figures_captioned_and_cited,
+    assert_setup_imports_only_what_is_used,
+)
 
 NAME = "lesson-01-why-negotiate"
 LESSON_OBJECTIVES = ["O1", "O2", "O3", "O4"]
@@ -344,24 +348,11 @@ def test_reflection_prompts_ask_for_commitment_and_protect_clients(nb):
 
 
 def test_every_figure_has_a_numbered_caption_and_a_cited_source(nb):
-    n = 0
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "plots." in cell.source:
-            n += 1
-            assert "source=data.cite(" in cell.source
-            assert nb.cells[i + 1].cell_type == "markdown"
-            assert nb.cells[i + 1].source.startswith(f"*Figure {n}.*")
-    assert n == 5
+    assert_figures_captioned_and_cited(nb, expected=5)
 
 
 def test_setup_imports_only_what_the_notebook_uses(nb):
-    setup = nb.cells[1]
-    assert setup.metadata["nbgrader"]["locked"]
-    assert setup.source == "from negotiation_course import checks, data, plots, tables"
-    code = "\n".join(c.source for c in nb.cells[2:] if c.cell_type == "code")
-    for module in ("checks", "data", "plots", "tables"):
-        assert f"{module}." in code
-    assert "import" not in code
+    assert_setup_imports_only_what_is_used(nb, ('checks', 'data', 'plots', 'tables'))
 
 
 def test_references_cite_every_data_source_the_lesson_loads(nb, text):

@@ -26,6 +26,10 @@ from negotiation_course.paths import COURSE_ROOT
 
 from .conftest import read_nb, source_path
 from .support.course_model import OBJECTIVES
+from .support.lesson_checks import (
+    assert_figures_captioned_and_cited,
+    assert_setup_imports_only_what_is_used,
+)
 
 NAME = "lesson-03-negotiating-the-offer"
 LESSON_OBJECTIVES = ["O8", "O9", "O10"]
@@ -510,23 +514,11 @@ def test_the_model_email_follows_its_own_rubric(nb):
 
 
 def test_one_figure_with_caption_and_cited_source(nb):
-    n = 0
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "plots." in cell.source:
-            n += 1
-            assert "source=data.cite(" in cell.source
-            assert nb.cells[i + 1].source.startswith(f"*Figure {n}.*")
-    assert n == 1
+    assert_figures_captioned_and_cited(nb, expected=1)
 
 
 def test_setup_imports_only_what_the_notebook_uses(nb):
-    setup = nb.cells[1]
-    assert setup.metadata["nbgrader"]["locked"]
-    assert setup.source == "from negotiation_course import calculators, checks, data, plots"
-    code = "\n".join(c.source for c in nb.cells[2:] if c.cell_type == "code")
-    for module in ("calculators", "checks", "data", "plots"):
-        assert f"{module}." in code
-    assert "import" not in code
+    assert_setup_imports_only_what_is_used(nb, ('calculators', 'checks', 'data', 'plots'))
 
 
 def test_the_lesson_does_not_rely_on_a_packaged_lifetime_value(nb):
