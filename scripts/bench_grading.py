@@ -1,6 +1,7 @@
 """Benchmark: stock sequential ``nbgrader autograde`` against ``make grade``, in one run.
 
     .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W [W ...]]
+        [--dask D [D ...] --db-url postgresql+psycopg2://...]
 
 Both grade the same cohort of ordinary learners (no hostile cases) from
 ``negotiation_course.demo.cohort`` in two fresh copies of the course under
@@ -9,7 +10,9 @@ learner after another (how an instructor runs it; it runs the same declared pipe
 each kernel is sandboxed there too); ours = ``grade_course`` (the runner) with W workers.
 Prints both wall times, the ratio, and the per-notebook floor: one kernel start + imports +
 execution of each source notebook with nbclient, no nbgrader around it.
-Not a test: timings depend on the machine and its load.
+With ``--dask``, also Dask with D workers (a ``distributed.LocalCluster`` of D single-threaded
+worker processes on this machine) into the PostgreSQL server ``--db-url``, one fresh database
+per run. Not a test: timings depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -57,6 +60,34 @@ def ours(dest: Path, workers: int) -> float:
     return time.perf_counter() - start
 
 
+def on_dask(dest: Path, workers: int, db_url: str) -> float:
+    """Grade on a fresh local Dask cluster of ``workers`` processes into ``db_url``."""
+    from distributed import LocalCluster
+
+    os.environ["NEGOTIATION_COURSE_DB_URL"] = db_url
+    try:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=None) as cluster:
+            start = time.perf_counter()
+            grade_course(dest, sandbox=True, progress=False, scheduler=cluster.scheduler_address)
+            return time.perf_counter() - start
+    finally:
+        del os.environ["NEGOTIATION_COURSE_DB_URL"]
+
+
+def fresh_database(db_url: str, name: str) -> str:
+    """``db_url`` with its database replaced by a new empty one called ``name``."""
+    import sqlalchemy
+
+    base, _, _ = db_url.rpartition("/")
+    engine = sqlalchemy.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return f"{base}/{name}"
+
+
 def floor(only: tuple[str, ...] | None = None) -> float:
     """Mean wall time to execute each source notebook once (kernel start + work)."""
     times = []
@@ -77,9 +108,16 @@ def main() -> None:
                         help="one or more worker counts to time (each on a fresh copy)")
     parser.add_argument("--only", nargs="+", default=None, metavar="ASSIGNMENT",
                         help="grade only these assignments (the smoke test uses one)")
+    parser.add_argument("--dask", type=int, nargs="+", default=[], metavar="D",
+                        help="also time Dask with D local worker processes (needs --db-url)")
+    parser.add_argument("--db-url", default=None,
+                        help="a PostgreSQL server URL for the Dask runs (a database per run "
+                             "is created on it)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench",
                         help="where the course copies go (deleted first)")
     args = parser.parse_args()
+    if args.dask and not args.db_url:
+        parser.error("--dask needs --db-url (Dask workers share a server gradebook)")
     ensure_venv_on_path()
     base = args.out
     shutil.rmtree(base, ignore_errors=True)
@@ -87,6 +125,8 @@ def main() -> None:
     n = build(base / "stock", args.learners, only)
     for w in args.workers:
         build(base / f"ours-{w}", args.learners, only)
+    for d in args.dask:
+        build(base / f"dask-{d}", args.learners, only)
     print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores")
     t_floor = floor(only)
     print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
@@ -97,6 +137,11 @@ def main() -> None:
         print(f"make grade, {w} workers (sandbox on): {t_ours:.1f} s ({t_ours / n:.2f} "
               f"s/notebook, {t_ours * w / n:.2f} s per notebook per worker); "
               f"ratio: {t_stock / t_ours:.2f}x faster")
+    for d in args.dask:
+        url = fresh_database(args.db_url, f"bench_dask_{d}")
+        t_dask = on_dask(base / f"dask-{d}", d, url)
+        print(f"Dask, {d} workers (sandbox on, PostgreSQL): {t_dask:.1f} s "
+              f"({t_dask / n:.2f} s/notebook); ratio: {t_stock / t_dask:.2f}x faster")
 
 
 if __name__ == "__main__":

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from .support.pg_fixture import postgres_url  # noqa: F401 (fixture)
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def test_bench_grading_prints_its_ratios(tmp_path: Path) -> None:
+def test_bench_grading_prints_its_ratios(tmp_path: Path, postgres_url: str) -> None:  # noqa: F811
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench_grading.py"), "--learners", "2",
-         "--workers", "1", "--only", "lesson-00-welcome", "--out", str(tmp_path / "bench")],
+         "--workers", "1", "--only", "lesson-00-welcome", "--out", str(tmp_path / "bench"),
+         "--dask", "1", "--db-url", postgres_url],
         capture_output=True, text=True, timeout=500, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
@@ -28,3 +31,4 @@ def test_bench_grading_prints_its_ratios(tmp_path: Path) -> None:
     assert re.search(r"per-notebook floor .*: \d+\.\d+ s", out), out
     assert re.search(r"stock sequential nbgrader autograde: \d+\.\d+ s", out), out
     assert re.search(r"make grade, 1 workers .*ratio: \d+\.\d+x", out), out
+    assert re.search(r"Dask, 1 workers .*ratio: \d+\.\d+x", out), out
