@@ -56,7 +56,7 @@ from .executors import TIMED_OUT, WORKER_DIED, Attempt, Executor, LocalExecutor
 from .export import flag_failures, statuses, write_grades_csv
 from .intake import id_problem, remove_tree, submission_problem
 from .outcomes import ERROR, LearnerStatus, Outcome, OutcomeStore, fingerprint, submission_dir
-from .sandbox import SandboxKernelManager, SandboxUnavailable, opted_out
+from .sandbox import SandboxKernelManager, SandboxUnavailable, opted_out, unmount_run
 
 Pair = tuple[str, str]  # (assignment, learner)
 #: Failures another learner can cause (a shared limit exhausted): retried once, alone.
@@ -342,6 +342,7 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
     except Exception:  # a bug of ours: the learners not graded yet show it; grades.csv still
         traceback.print_exc()
     finally:
+        unmount_run(runtime)
         remove_tree(runtime)
     _private(course_dir / "autograded")
     rows = statuses(course_dir, db_url, course_id, names, store)

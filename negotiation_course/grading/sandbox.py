@@ -151,6 +151,16 @@ def unmount(path: Path) -> None:
 
 def sweep_stale_mounts(base: Path) -> None:
     """Unmount kernel tmpfs mounts left under ``base`` by grading runs that were killed."""
+    _unmount_kernel_folders(base, lambda run: run.isdigit() and not Path(f"/proc/{run}").exists())
+
+
+def unmount_run(runtime: Path) -> None:
+    """At the end of a run: unmount every kernel folder of it still mounted (a kernel whose
+    grading process was killed, e.g. with its Dask worker, never reached its own clean-up)."""
+    _unmount_kernel_folders(runtime, lambda _first: True)
+
+
+def _unmount_kernel_folders(base: Path, ended) -> None:
     try:
         lines = Path("/proc/self/mounts").read_text().splitlines()
     except OSError:
@@ -164,7 +174,7 @@ def sweep_stale_mounts(base: Path) -> None:
             run = mnt.relative_to(base).parts[0]
         except (ValueError, IndexError):
             continue
-        if run.isdigit() and not Path(f"/proc/{run}").exists():
+        if ended(run):
             unmount(mnt)
 
 
@@ -342,11 +352,14 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
 def _with_open_parents(argv: list[str]) -> list[str]:
     """Append ``--chmod 0755`` for the parents bubblewrap created for every mount point.
 
-    Privileged bubblewrap creates missing parents as 0700 root, which nobody cannot cross.
+    Privileged bubblewrap creates missing parents as 0700 root, which nobody cannot cross:
+    on the root, inside a tmpfs (a course or venv under ``/tmp``) or inside a writable bind
+    of the kernel's own folder alike. Only parents inside a read-only bind are left alone:
+    those are the host's own folders, which bubblewrap could not change (and must not).
     """
     widths = {"--ro-bind": 2, "--ro-bind-try": 2, "--bind": 2, "--symlink": 2,
               "--tmpfs": 1, "--proc": 1, "--dev": 1}
-    binds, parents = [], set()
+    read_only, parents = [], set()
     i = argv.index("--ro-bind")
     while i < len(argv):
         width = widths.get(argv[i])
@@ -354,11 +367,12 @@ def _with_open_parents(argv: list[str]) -> list[str]:
             i += 1
             continue
         dest = Path(argv[i + width])
-        binds.append(dest)  # a tmpfs keeps its own --perms too
+        if argv[i] in ("--ro-bind", "--ro-bind-try", "--proc", "--dev", "--symlink"):
+            read_only.append(dest)
         parents.update(str(p) for p in dest.parents)
         i += width + 1
     keep = [p for p in parents if p not in {"/", "/tmp", "/tmp/mpl"}
-            and not any(Path(p) == b or b in Path(p).parents for b in binds)]
+            and not any(Path(p) == b or b in Path(p).parents for b in read_only)]
     return argv + [a for p in sorted(keep) for a in ("--chmod", "0755", p)]
 
 
