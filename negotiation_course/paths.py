@@ -39,3 +39,18 @@ def assignments(root: Path | None = None) -> list[str]:
     """Assignment names in course order (folder names under ``source/``)."""
     src = source_dir(root)
     return sorted(p.name for p in src.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def closed_to_others(path: Path) -> Path | None:
+    """The first folder on the way to ``path`` that other accounts cannot enter (no
+    ``o+x``), or None. Learners' servers on a hub and a non-root grader account run this
+    course's venv as other Unix users: a checkout inside such a folder (``mktemp -d``
+    makes one, 0700) cannot serve them."""
+    path = Path(os.path.realpath(path))
+    for folder in [*reversed(path.parents), path]:
+        try:
+            if not folder.stat().st_mode & 0o001:
+                return folder
+        except OSError:
+            return folder
+    return None

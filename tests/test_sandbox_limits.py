@@ -141,7 +141,11 @@ def test_no_visible_process_shows_grader_paths_the_learner_id_or_secrets(tmp_pat
     out = g.outputs("h-proc-snoop")
     assert "SNOOP" in out
     cmdline_1 = next(line for line in out.splitlines() if line.startswith("1/cmdline"))
-    assert "--args 3" in cmdline_1
+    # PID 1 is bwrap reading its options from fd 3 (a cold kernel) or the kernel itself,
+    # a child of the pre-warmed image (whose command line names no bind, path or id)
+    assert ("--args 3" in cmdline_1
+            or cmdline_1.split()[-3:] == ["-P", "-m", "negotiation_course.grading.zygote"][-3:]
+            ), cmdline_1
     for leak in ("hunter2-NC-SECRET", "h-proc-snoop", str(g.course), "submitted",
                  "autograded", "gradebook", "nc-grade-"):
         assert leak not in out, leak
@@ -186,13 +190,17 @@ def test_two_and_a_half_gigabytes_of_output_never_accumulate_in_the_worker(tmp_p
     flood = ("import sys\nline = 'y' * (1024 * 1024 - 1) + '\\n'\n"
              "for _ in range(2500):\n    sys.stdout.write(line)\n    sys.stdout.flush()\n"
              "print('DONE')")
+    small = run_worker(tmp_path, ["print('before')", "raise ValueError('verdict')"])
     report = run_worker(tmp_path, ["print('before')", flood, "raise ValueError('verdict')"])
     assert report["outputs"][0] == "before\n", report
     assert any("[output limit reached" in o for o in report["outputs"]), report
     assert report["outputs"][-1] == "verdict"  # errors (a hidden test's verdict) still kept
     assert not any("DONE" in o for o in report["outputs"])
     assert any(e.startswith("output limit reached") for e in report["events"])
-    assert report["maxrss_mb"] < 400, report["maxrss_mb"]  # 2,500 MB were printed
+    # 2,500 MB were printed; the queues may hold at most ~256 MB (see SandboxKernelManager.
+    # client), measured against the same worker with a small output
+    assert report["maxrss_mb"] < small["maxrss_mb"] + 512, (report["maxrss_mb"],
+                                                            small["maxrss_mb"])
 
 
 def test_one_giant_message_never_reaches_the_worker_and_the_next_cell_is_graded(tmp_path):

@@ -89,3 +89,14 @@ def side_files_of(course_dir: Path) -> dict[str, list[str]]:
         raise CourseFileError("[grading.side_files] maps assignment names to lists of "
                               "file-name patterns")
     return {str(k): list(v) for k, v in raw.items()}
+
+
+def warm_kernels_of(course_dir: Path) -> bool:
+    """course.toml ``[grading] warm_kernels``: serve kernels from a pre-warmed image per
+    worker (default yes; grading as root only, see warm_kernels)."""
+    from negotiation_course.course import CourseFileError, load
+
+    value = load(course_dir).section("grading").get("warm_kernels", True)
+    if not isinstance(value, bool):
+        raise CourseFileError("[grading] warm_kernels is true or false")
+    return value

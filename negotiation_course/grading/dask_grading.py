@@ -113,7 +113,8 @@ def grade_on_worker(job, pair: Pair, deadline: float) -> Attempt:
     with _ONE_AT_A_TIME:
         if job.key not in _READY:
             os.makedirs(job.runtime_root, mode=0o700, exist_ok=True)  # another machine
-            init_process(job)  # nbgrader imported once here; each child inherits it
+            init_process(job, warm_kernels=False)  # nbgrader imported once; each child
+            # (one per pair) inherits it
             _READY.add(job.key)
         started = time.time()
         outcome, failure = _in_child(lambda: grade_pair(job, *pair), deadline)

@@ -38,7 +38,7 @@ from nbgrader.preprocessors import (
 from traitlets import Bool, default
 
 from . import sandbox
-from .config import limits_for, side_files_of
+from .config import limits_for, side_files_of, warm_kernels_of
 from .preprocessors import CheckAnswerKeys, StripAnswerKeys
 from .repair import LimitOutputBytes, RepairDuplicateCells
 from .sanitize import SanitizeLearnerContent
@@ -113,6 +113,7 @@ def declare(c, course_dir: Path) -> None:
             c.SandboxKernelManager[name] = value
     c.GradingExecute.output_mb = float(limits.output_mb)
     c.SandboxKernelManager.side_files = side_files_of(Path(course_dir))
+    c.SandboxKernelManager.warm_kernels = warm_kernels_of(Path(course_dir))
 
 
 def problems(cfg) -> list[str]:

@@ -212,14 +212,19 @@ def prepare_gradebook(api, db_url: str, course_id: str, names: list[str],
 _APIS: dict[str, object] = {}
 
 
-def init_process(job: Job) -> None:
-    """Set up this process for ``job``: nbgrader imported once, its own socket folder."""
+def init_process(job: Job, warm_kernels: bool = True) -> None:
+    """Set up this process for ``job``: nbgrader imported once, its own socket folder.
+
+    ``warm_kernels=False`` where each pair is graded in a process forked for it alone (a
+    Dask task): a pre-warmed image would be built for one kernel only."""
     fastimport.speed_up_nbgrader()
     # nbgrader's own SQLAlchemy and nbformat warnings say nothing an instructor can act on.
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
     overrides = copy.deepcopy(job.overrides)
     overrides.SandboxKernelManager.runtime_root = str(Path(job.runtime_root) / f"w{os.getpid()}")
+    if not warm_kernels:
+        overrides.SandboxKernelManager.warm_kernels = False
     _APIS[job.key] = make_api(Path(job.course_dir), overrides)
 
 

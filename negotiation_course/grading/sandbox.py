@@ -70,9 +70,9 @@ from nbclient.exceptions import CellTimeoutError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Dict, Float, Integer, Unicode
+from traitlets import Bool, Dict, Float, Integer, Unicode
 
-from . import kernel_limits
+from . import kernel_limits, warm_kernels
 from .answer_key import ANSWER_MIME
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
@@ -161,13 +161,16 @@ def unmount_run(runtime: Path) -> None:
 
 
 def _unmount_kernel_folders(base: Path, ended) -> None:
+    """Every mount under ``base`` is ours (a kernel's tmpfs, a worker's shared bind for its
+    pre-warmed kernels): unmount those of ended runs, deepest first."""
     try:
         lines = Path("/proc/self/mounts").read_text().splitlines()
     except OSError:
         return
+    found = []
     for line in lines:
         parts = line.split()
-        if len(parts) < 3 or parts[0] != MOUNT_SOURCE or parts[2] != "tmpfs":
+        if len(parts) < 3:
             continue
         mnt = Path(parts[1].replace("\\040", " "))
         try:
@@ -175,7 +178,9 @@ def _unmount_kernel_folders(base: Path, ended) -> None:
         except (ValueError, IndexError):
             continue
         if ended(run):
-            unmount(mnt)
+            found.append(mnt)
+    for mnt in sorted(set(found), key=lambda m: len(m.parts), reverse=True):
+        unmount(mnt)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -296,23 +301,12 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
     else:  # unprivileged bubblewrap: a user namespace of our own, nested ones disabled
         argv += ["--", *bwrap, "--unshare-all", "--unshare-user", "--disable-userns",
                  "--cap-drop", "ALL"]
-    argv += ["--ro-bind", "/usr", "/usr"]
-    for link in ("bin", "lib", "lib64", "sbin"):
-        target = Path("/" + link)
-        if target.is_symlink():
-            argv += ["--symlink", os.readlink(target), str(target)]
-        elif target.is_dir():
-            argv += ["--ro-bind", str(target), str(target)]
-    for etc in ETC_FILES:
-        argv += ["--ro-bind-try", etc, etc]
-    argv += ["--proc", "/proc", "--dev", "/dev"]
+    argv += _system_view()
     if paths.tmp is not None:  # root: a folder of the kernel's bounded host tmpfs
         argv += ["--bind", str(paths.tmp), "/tmp"]
     else:
         argv += ["--size", str(limits.tmp_mb * mb), "--perms", "1777", "--tmpfs", "/tmp"]
-    for ro in (paths.python_home, paths.venv, paths.package):
-        argv += ["--ro-bind", str(ro), str(ro)]
-    argv += ["--ro-bind-try", str(paths.data), str(paths.data)]  # a course may have no data/
+    argv += _code_view(paths)
     if paths.stubs is not None:
         argv += ["--ro-bind", str(paths.stubs), STUBS_DIR]
     for cache in paths.mpl_cache:
@@ -333,6 +327,36 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
     else:
         argv += ["--chdir", "/tmp"]
     argv = _with_open_parents(argv)
+    argv += ["--clearenv"]
+    for key, value in kernel_env(paths).items():
+        argv += ["--setenv", key, value]
+    return argv + ["--", *command]
+
+
+def _system_view() -> list[str]:
+    """bwrap options for what every sandbox sees of the system (read-only)."""
+    argv = ["--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = Path("/" + link)
+        if target.is_symlink():
+            argv += ["--symlink", os.readlink(target), str(target)]
+        elif target.is_dir():
+            argv += ["--ro-bind", str(target), str(target)]
+    for etc in ETC_FILES:
+        argv += ["--ro-bind-try", etc, etc]
+    return argv + ["--proc", "/proc", "--dev", "/dev"]
+
+
+def _code_view(paths: Paths) -> list[str]:
+    """bwrap options for the Python installation, the venv, the package and ``data/``."""
+    argv = []
+    for ro in (paths.python_home, paths.venv, paths.package):
+        argv += ["--ro-bind", str(ro), str(ro)]
+    return argv + ["--ro-bind-try", str(paths.data), str(paths.data)]  # a course may have none
+
+
+def kernel_env(paths: Paths) -> dict[str, str]:
+    """The kernel's whole environment (nothing of the grader's)."""
     env = {"PATH": f"{paths.venv}/bin:/usr/bin:/bin", "HOME": "/tmp", "USER": "learner",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/mpl", "IPYTHONDIR": "/tmp/.ipython",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -343,10 +367,35 @@ def sandbox_argv(command: list[str], paths: Paths, limits: Limits,
         env["PYTHONPATH"] = STUBS_DIR
     elif paths.stubs_inside is not None:
         env["PYTHONPATH"] = paths.stubs_inside
-    argv += ["--clearenv"]
-    for key, value in env.items():
-        argv += ["--setenv", key, value]
-    return argv + ["--", *command]
+    return env
+
+
+def zygote_argv(root: Path, hidden: list[str]) -> list[str]:
+    """The command that starts this worker's pre-warmed kernel image (:mod:`.warm_kernels`):
+    the kernel's read-only view, its own /tmp, the stubs, the matplotlib caches."""
+    paths = Paths.for_probe()
+    # no bind of a grader file (mountinfo would name its path): the zygote writes its own
+    # stubs into a tmpfs, and builds matplotlib's font cache once in its own /tmp
+    paths.stubs_inside = STUBS_DIR
+    view = [*_system_view(), "--size", str(64 * 1024 * 1024), "--perms", "1777", "--tmpfs",
+            "/tmp", *_code_view(paths), "--perms", "0755", "--tmpfs", STUBS_DIR]
+    view += ["--bind", str(root), warm_kernels.KERNELS, "--dir", KERNEL_DIR,
+             "--dir", warm_kernels.STASH]
+    for folder in hidden:
+        view += ["--bind", folder, folder]
+    view = _with_open_parents(["--dir", "/home/learner", *view])
+    return warm_kernels.zygote_argv(view, kernel_env(paths), paths.venv)
+
+
+def _stubs_folder(root: Path) -> Path:
+    """Modules that raise ImportError, ahead on the kernel's path (see fastimport)."""
+    stubs = root / "stubs"
+    if not stubs.is_dir():
+        stubs.mkdir()
+        for name in SLOW_OPTIONAL_MODULES:
+            (stubs / f"{name}.py").write_text(
+                f"raise ImportError('{name} is not available while grading')\n")
+    return stubs
 
 
 def _with_open_parents(argv: list[str]) -> list[str]:
@@ -400,6 +449,9 @@ class SandboxKernelManager(AsyncKernelManager):
                               "(with max_message_mb, what a flood can hold here)").tag(
         config=True)
     runtime_root = Unicode("", help="Private directory for kernel sockets").tag(config=True)
+    warm_kernels = Bool(True, help="Serve each kernel from this worker's pre-warmed image "
+                        "(a fresh child in a fresh sandbox; grading as root only): imports "
+                        "done once per worker, not once per notebook").tag(config=True)
     side_files = Dict(help="Assignment -> glob patterns of side files its kernel may see "
                       "(course.toml [grading.side_files]); others are never copied").tag(
         config=True)
@@ -423,6 +475,9 @@ class SandboxKernelManager(AsyncKernelManager):
         self._stopping = False
         self._relay: subprocess.Popen | None = None
         self._relay_port: int | None = None
+        self._warm_request: dict | None = None
+        self._cold_cmd = None
+        self.warm = False  # whether this kernel came from the pre-warmed image
 
     # --- paths ----------------------------------------------------------------------
     def _root(self) -> Path:
@@ -434,13 +489,7 @@ class SandboxKernelManager(AsyncKernelManager):
         return root
 
     def _stubs(self, root: Path) -> Path:
-        stubs = root / "stubs"
-        if not stubs.is_dir():
-            stubs.mkdir()
-            for name in SLOW_OPTIONAL_MODULES:
-                (stubs / f"{name}.py").write_text(
-                    f"raise ImportError('{name} is not available while grading')\n")
-        return stubs
+        return _stubs_folder(root)
 
     @property
     def kernel_uid(self) -> int:
@@ -464,6 +513,11 @@ class SandboxKernelManager(AsyncKernelManager):
                          f"not be set up ({exc})")
             raise kernel_limits.SharedResourceFailure(str(exc)) from exc
         uid = self.kernel_uid
+        if _runs_as_root() and self.warm_kernels:
+            try:  # before the first kernel folder is mounted under it
+                warm_kernels.share_folder(root)
+            except OSError as exc:
+                warm_kernels.refuse(root, str(exc))
         if _runs_as_root():
             # The whole kernel folder (sockets, connection file, kernel.log, the working
             # folder) on a tmpfs of its own: bounded in bytes and in files.
@@ -598,10 +652,62 @@ class SandboxKernelManager(AsyncKernelManager):
                         tmp_mb=self.tmp_mb, processes=self.processes, work_mb=self.work_mb,
                         work_files=self.work_files)
         mechanism = self._group.plan.mechanism
-        argv = sandbox_argv(cmd, paths, limits, uid=self.kernel_uid,
-                            nproc=mechanism in ("uid", "none"))
+        nproc = mechanism in ("uid", "none")
+        argv = sandbox_argv(cmd, paths, limits, uid=self.kernel_uid, nproc=nproc)
         self._args_file = self._root() / f".{self._kdir.name}.args"
-        return launcher_argv(argv, self._args_file, self._group.procs_files())
+        self._cold_cmd = lambda: launcher_argv(argv, self._args_file,
+                                               self._group.procs_files())
+        self._warm_request = self._warm_request_for(cmd, paths, limits, nproc)
+        return cmd if self._warm_request is not None else self._cold_cmd()
+
+    # --- pre-warmed kernels (see warm_kernels) ----------------------------------------
+    def _warm_request_for(self, cmd: list[str], paths: Paths, limits: Limits,
+                          nproc: bool) -> dict | None:
+        """What the zygote needs to make this kernel; None where it cannot (start cold)."""
+        if not (self.warm_kernels and self._mounted and _runs_as_root()
+                and cmd[1:4] == ["-P", "-m", "ipykernel_launcher"]
+                and self._kdir.parent == self._root()):
+            return None
+        mb = 1024 * 1024
+        rlimits = {"RLIMIT_AS": limits.memory_mb * mb, "RLIMIT_CPU": limits.cpu_seconds,
+                   "RLIMIT_FSIZE": limits.file_mb * mb, "RLIMIT_NOFILE": 512,
+                   "RLIMIT_CORE": 0}
+        if nproc:
+            rlimits["RLIMIT_NPROC"] = limits.processes
+        procs = [str(p) for p in self._group.procs_files()]
+        return {"kdir": self._kdir.name, "chdir": str(self._chdir) if self._workdir else None,
+                "uid": self.kernel_uid, "procs": procs, "rlimits": rlimits,
+                "hide": sorted({str(Path(p).parent.parent) for p in procs}),
+                "code_paths": [str(p) for p in (paths.python_home, paths.venv,
+                                                paths.package, paths.data)],
+                "shm_mb": min(64, limits.tmp_mb), "env": kernel_env(paths),
+                "kernel_args": cmd[4:]}
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        request, self._warm_request = self._warm_request, None
+        self.warm = False
+        if request is not None:
+            process = self._spawn_warm(request)
+            if process is not None:
+                prov = self.provisioner
+                prov.process, prov.pid, prov.pgid = process, process.pid, process.pid
+                prov.cwd = kw.get("cwd")
+                self._reconcile_connection_info(prov.connection_info)
+                self.warm = True
+                return
+            kernel_cmd = self._cold_cmd()
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def _spawn_warm(self, request: dict) -> warm_kernels.WarmProcess | None:
+        zygote = warm_kernels.zygote_for(self._root(), zygote_argv, request["hide"])
+        if zygote is None:
+            return None
+        try:
+            return zygote.spawn(request)
+        except RuntimeError as exc:
+            print(f"grading sandbox: a pre-warmed kernel did not start ({exc}); this one "
+                  "starts cold", file=sys.stderr, flush=True)
+            return None
 
     async def _async_post_start_kernel(self, **kw):
         # Interrupts go over the control channel: signals cannot reach into the sandbox.

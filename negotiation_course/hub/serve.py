@@ -32,7 +32,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..paths import COURSE_ROOT
+from ..paths import COURSE_ROOT, closed_to_others
 from .accounts import DEFAULT_COURSE_ID, DEFAULT_GRADER
 
 DEPLOY = COURSE_ROOT / "deploy" / "hub"
@@ -197,6 +197,12 @@ def start(state: Path = DEFAULT_STATE, share: Path = DEFAULT_SHARE, port: int = 
         raise SystemExit("hub: run as root (PAM logins and a server per learner uid)")
     if not proxy.exists():
         raise SystemExit(f"hub: {proxy} is missing; run `make hub-proxy` (npm, pinned)")
+    closed = closed_to_others(Path(sys.prefix))
+    if closed is not None:
+        raise SystemExit(f"hub: learners' servers run {sys.prefix} as their own accounts, "
+                         f"but {closed} is closed to other accounts (mode "
+                         f"{closed.stat().st_mode & 0o777:o}); move the course to a folder "
+                         f"others may enter, or `chmod o+x {closed}`")
     if _hub_pid(state) and _family(_hub_pid(state)):
         raise SystemExit(f"hub: already running (pid {_hub_pid(state)}); `make hub-stop` first")
     if not ports_free(port):

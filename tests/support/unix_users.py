@@ -7,14 +7,25 @@ import os
 import pwd
 import secrets
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from negotiation_course.paths import closed_to_others
+
 
 def require_root() -> None:
-    """Skip (with the reason) where the tests cannot create Unix users."""
+    """Skip (with the reason) where the tests cannot create Unix users, or where the users
+    they create could not run this checkout's venv (a folder on its way is closed to
+    others: ``make hub`` refuses such a checkout, with the same reason)."""
     if os.geteuid() != 0:
         pytest.skip("creates real Unix users with useradd: run the test suite as root")
+    closed = closed_to_others(Path(sys.prefix))
+    if closed is not None:
+        pytest.skip(f"other accounts cannot enter {closed} (mode "
+                    f"{closed.stat().st_mode & 0o777:o}), so they cannot run {sys.prefix}: "
+                    "check out the course in a folder others may enter")
 
 
 def unique(prefix: str = "nct") -> str:
