@@ -1,6 +1,6 @@
 """Benchmark: stock sequential ``nbgrader autograde`` against ``make grade``, in one run.
 
-    .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W [W ...]]
+    .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W [W ...]] [--cold]
         [--dask D [D ...] --db-url postgresql+psycopg2://...]
 
 Both grade the same cohort of ordinary learners (no hostile cases) from
@@ -8,6 +8,10 @@ Both grade the same cohort of ordinary learners (no hostile cases) from
 ``build/bench/``. Stock = one ``nbgrader autograde <assignment>`` CLI per assignment, one
 learner after another (how an instructor runs it; it runs the same declared pipeline, so
 each kernel is sandboxed there too); ours = ``grade_course`` (the runner) with W workers.
+Stock starts a cold kernel per notebook (as nbgrader does); ``make grade`` serves kernels
+from a pre-warmed image per worker (``--cold`` also times it without). For each run of
+ours, the mean seconds per notebook of each phase (nbgrader setup, kernel start, imports,
+execution, shutdown, scoring and gradebook; see ``grading/timings.py``).
 Prints both wall times, the ratio, and the per-notebook floor: one kernel start + imports +
 execution of each source notebook with nbclient, no nbgrader around it.
 With ``--dask``, also Dask with D workers (a ``distributed.LocalCluster`` of D single-threaded
@@ -31,17 +35,49 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from negotiation_course.demo import cohort  # noqa: E402
+from negotiation_course.grading import timings  # noqa: E402
 from negotiation_course.grading.runner import grade_course  # noqa: E402
 from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path, nbgrader  # noqa: E402
 from negotiation_course.paths import assignments  # noqa: E402
 
 
-def build(dest: Path, learners: int, only: tuple[str, ...] | None = None) -> int:
-    """A course copy with ``learners`` ordinary learners; returns the notebook count."""
+def build(dest: Path, learners: int, only: tuple[str, ...] | None = None,
+          warm: bool = True) -> int:
+    """A course copy with ``learners`` ordinary learners; returns the notebook count.
+    ``warm=False``: kernels start cold (course.toml ``[grading] warm_kernels = false``)."""
     cohort.make_course_dir(ROOT, dest, only)
+    if not warm:
+        toml = dest / "course.toml"
+        text = toml.read_text()
+        if "\nwarm_kernels = true\n" not in text:
+            raise SystemExit(f"{toml}: no `warm_kernels = true` line to turn off")
+        toml.write_text(text.replace("\nwarm_kernels = true\n", "\nwarm_kernels = false\n"))
     people = cohort.cohort("full", hostile=False)[:learners]
     cohort.write_submissions(dest, people)
     return sum(1 for _ in (dest / "submitted").glob("*/*/*.ipynb"))
+
+
+def timed(dest: Path, run) -> tuple[float, dict[str, float]]:
+    """Wall time of ``run()`` and the mean seconds per submission of each grading phase."""
+    log = dest.parent / f"timings-{dest.name}.jsonl"
+    log.unlink(missing_ok=True)
+    os.environ[timings.ENV] = str(log)
+    try:
+        start = time.perf_counter()
+        run()
+        seconds = time.perf_counter() - start
+    finally:
+        del os.environ[timings.ENV]
+    return seconds, (timings.summary(str(log)) if log.exists() else {})
+
+
+def print_phases(phases: dict[str, float]) -> None:
+    total = sum(phases.values())
+    if not total:
+        return
+    print("    where a submission's time goes (mean per notebook, in one worker): "
+          + "; ".join(f"{name} {sec:.2f} s ({sec / total:.0%})"
+                      for name, sec in phases.items()))
 
 
 def stock(dest: Path, only: tuple[str, ...] | None = None) -> float:
@@ -54,10 +90,8 @@ def stock(dest: Path, only: tuple[str, ...] | None = None) -> float:
     return time.perf_counter() - start
 
 
-def ours(dest: Path, workers: int) -> float:
-    start = time.perf_counter()
-    grade_course(dest, workers, sandbox=True, progress=False)
-    return time.perf_counter() - start
+def ours(dest: Path, workers: int) -> tuple[float, dict[str, float]]:
+    return timed(dest, lambda: grade_course(dest, workers, sandbox=True, progress=False))
 
 
 def on_dask(dest: Path, workers: int, db_url: str) -> float:
@@ -68,9 +102,8 @@ def on_dask(dest: Path, workers: int, db_url: str) -> float:
     try:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                           host="127.0.0.1", dashboard_address=None) as cluster:
-            start = time.perf_counter()
-            grade_course(dest, sandbox=True, progress=False, scheduler=cluster.scheduler_address)
-            return time.perf_counter() - start
+            return timed(dest, lambda: grade_course(
+                dest, sandbox=True, progress=False, scheduler=cluster.scheduler_address))[0]
     finally:
         del os.environ["NEGOTIATION_COURSE_DB_URL"]
 
@@ -108,6 +141,9 @@ def main() -> None:
                         help="one or more worker counts to time (each on a fresh copy)")
     parser.add_argument("--only", nargs="+", default=None, metavar="ASSIGNMENT",
                         help="grade only these assignments (the smoke test uses one)")
+    parser.add_argument("--cold", action="store_true",
+                        help="also time make grade with kernels started cold (no pre-warmed "
+                             "image), to show what the image saves")
     parser.add_argument("--dask", type=int, nargs="+", default=[], metavar="D",
                         help="also time Dask with D local worker processes (needs --db-url)")
     parser.add_argument("--db-url", default=None,
@@ -122,21 +158,29 @@ def main() -> None:
     base = args.out
     shutil.rmtree(base, ignore_errors=True)
     only = tuple(args.only) if args.only else None
-    n = build(base / "stock", args.learners, only)
+    n = build(base / "stock", args.learners, only, warm=False)
     for w in args.workers:
         build(base / f"ours-{w}", args.learners, only)
+        if args.cold:
+            build(base / f"cold-{w}", args.learners, only, warm=False)
     for d in args.dask:
         build(base / f"dask-{d}", args.learners, only)
     print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores")
     t_floor = floor(only)
     print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
     t_stock = stock(base / "stock", only)
-    print(f"stock sequential nbgrader autograde: {t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
+    print(f"stock sequential nbgrader autograde (sandbox on, a cold kernel per notebook): "
+          f"{t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
     for w in args.workers:
-        t_ours = ours(base / f"ours-{w}", w)
-        print(f"make grade, {w} workers (sandbox on): {t_ours:.1f} s ({t_ours / n:.2f} "
-              f"s/notebook, {t_ours * w / n:.2f} s per notebook per worker); "
-              f"ratio: {t_stock / t_ours:.2f}x faster")
+        runs = [("pre-warmed kernels", f"ours-{w}")]
+        if args.cold:
+            runs.append(("cold kernels", f"cold-{w}"))
+        for label, name in runs:
+            t_ours, phases = ours(base / name, w)
+            print(f"make grade, {w} workers (sandbox on, {label}): {t_ours:.1f} s "
+                  f"({t_ours / n:.2f} s/notebook, {t_ours * w / n:.2f} s per notebook per "
+                  f"worker); ratio: {t_stock / t_ours:.2f}x faster")
+            print_phases(phases)
     for d in args.dask:
         url = fresh_database(args.db_url, f"bench_dask_{d}")
         t_dask = on_dask(base / f"dask-{d}", d, url)

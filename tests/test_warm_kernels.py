@@ -7,6 +7,7 @@ other; the zygote is killed mid-run; a child's set-up is made to fail."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import textwrap
@@ -23,6 +24,14 @@ from negotiation_course.grading.sandbox import (
     _runs_as_root,
 )
 from negotiation_course.paths import COURSE_ROOT
+
+
+def _run_coroutine(coro):
+    """Run on a thread of its own: in the full suite a browser test's event loop may be
+    running on the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not _runs_as_root(),
@@ -110,7 +119,7 @@ def test_two_children_of_one_image_cannot_reach_each_other(tmp_path):
         finally:
             await a.shutdown_kernel(now=True)
 
-    a_warm, b_warm, planted, seen = asyncio.run(scenario())
+    a_warm, b_warm, planted, seen = _run_coroutine(scenario())
     assert a_warm and b_warm  # both came from the image, side by side
     assert planted.startswith("planted 2")  # A's kernel: PID 2 of its own namespace
     assert "planted-by-a" not in seen["tmp"] + seen["shm"] + seen["cwd"]
@@ -140,7 +149,7 @@ def test_a_dead_image_costs_no_kernel(tmp_path):
         finally:
             await second.shutdown_kernel(now=True)
 
-    first_warm, out = asyncio.run(scenario())
+    first_warm, out = _run_coroutine(scenario())
     assert first_warm
     assert out == "42\n"
 
@@ -163,7 +172,7 @@ def test_a_child_that_cannot_be_set_up_starts_cold(tmp_path, monkeypatch, capfd)
         finally:
             await km.shutdown_kernel(now=True)
 
-    warm, out = asyncio.run(scenario())
+    warm, out = _run_coroutine(scenario())
     assert not warm and out == "still graded\n"
     assert "starts cold" in capfd.readouterr().err
 

@@ -48,7 +48,7 @@ from traitlets.config import Config
 from negotiation_course.paths import assignments as source_assignments
 
 from ..instructor.nbgrader_cli import ensure_venv_on_path
-from . import fastimport, pipeline
+from . import fastimport, pipeline, timings
 from .config import db_url_of, learner_seconds_of, make_api, with_busy_timeout
 from .dask_grading import DaskUnavailable
 from .events import take_events
@@ -238,7 +238,11 @@ def grade_pair(job: Job, assignment: str, learner: str) -> Outcome:
     fp = fingerprint(submission_dir(course_dir, learner, assignment))
     for attempt in range(GRADEBOOK_RETRIES):
         take_events()
+        timings.reset()
+        timings.mark("start")
         ok, log, error = _autograde(api, assignment, learner)
+        timings.mark("end")
+        timings.write(assignment, learner)
         events = take_events()
         notes = [e for e in events if not e.startswith("timed out")]
         seconds = round(time.monotonic() - start, 2)

@@ -43,6 +43,12 @@ uid per kernel, as the machine allows; the mechanism is logged once); a wall-clo
 for the whole notebook enforced from the grading process, out of the learner's reach; and
 output bytes counted as they arrive (:class:`SandboxedExecute`).
 
+Pre-warmed kernels (grading as root, ``[grading] warm_kernels``, default on): each worker
+starts one image that has imported ipykernel, pandas, matplotlib and the course package and
+drawn a figure, and serves every kernel as a fresh child of it in namespaces, mounts,
+limits and an account of its own (:mod:`.zygote`, :mod:`.warm_kernels`); the view and the
+limits are the ones above. Where the image cannot serve, the kernel starts cold.
+
 For the runner: a kernel that ended in something outside its own limits leaves an event
 starting with :data:`kernel_limits.SHARED_RESOURCE` (``"shared resource: ..."``);
 ``kernel_limits.shared_resource_cause(events)`` finds it. Events starting with one of
@@ -61,10 +67,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
 from nbclient.util import run_sync
@@ -72,7 +81,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
-from . import kernel_limits, warm_kernels
+from . import kernel_limits, timings, warm_kernels
 from .answer_key import ANSWER_MIME
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
@@ -425,6 +434,53 @@ def _with_open_parents(argv: list[str]) -> list[str]:
     return argv + [a for p in sorted(keep) for a in ("--chmod", "0755", p)]
 
 
+class SandboxKernelClient(AsyncKernelClient):
+    """A client that knows the moment its kernel is ready.
+
+    jupyter_client's ``wait_for_ready`` ends only after 0.2 s without any IOPub message (a
+    fifth of a second idle per notebook); here it ends as soon as the ``kernel_info`` reply
+    *and* that request's ``idle`` status on IOPub have both arrived: IOPub is connected
+    (through the relay) and holds nothing older. Otherwise it asks again, as the original
+    does, so a slow subscription costs a retry, never an output."""
+
+    async def _ready_when_seen(self, timeout: float | None = None) -> None:
+        end = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            reply, idle = None, False
+            round_end = min(time.monotonic() + 1.0, end)  # for the reply, as the original
+            while not (reply and idle) and time.monotonic() < round_end:
+                if reply is None:
+                    msg = await self._next(self.shell_channel, 0.02)
+                    if (msg and msg["msg_type"] == "kernel_info_reply"
+                            and msg["parent_header"].get("msg_id") == msg_id):
+                        # then a moment for its idle; if IOPub was not subscribed yet it
+                        # never comes, and asking again is cheaper than waiting
+                        reply = msg
+                        round_end = min(time.monotonic() + 0.05, end)
+                msg = await self._next(self.iopub_channel, 0.02)
+                if (msg and msg["msg_type"] == "status"
+                        and msg["parent_header"].get("msg_id") == msg_id
+                        and msg["content"].get("execution_state") == "idle"):
+                    idle = True
+            if reply and idle:
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > end:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+    @staticmethod
+    async def _next(channel, seconds: float):
+        try:
+            return await channel.get_msg(timeout=seconds)
+        except Empty:
+            return None
+
+    wait_for_ready = _ready_when_seen
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels start inside :func:`sandbox_argv` over IPC."""
 
@@ -460,6 +516,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.client_factory = SandboxKernelClient
         self.transport = "ipc"
         self._timer: threading.Timer | None = None
         self._kdir: Path | None = None
@@ -738,7 +795,23 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
         self._stopping = True  # from here on, its end is ours, not the kernel's
         self._note_death()
+        if now:
+            await self._kill_at_once()
         await AsyncKernelManager.shutdown_kernel(self, now=now, restart=restart)
+
+    async def _kill_at_once(self) -> None:
+        """SIGKILL the kernel's whole sandbox and wait for its end in 5 ms steps (the
+        provisioner's own wait polls every 100 ms, a tenth of a second per notebook)."""
+        process = getattr(self.provisioner, "process", None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            await self.provisioner.send_signal(signal.SIGKILL)
+        except OSError:
+            return
+        end = time.monotonic() + 2
+        while process.poll() is None and time.monotonic() < end:
+            await asyncio.sleep(0.005)
 
     def _note_death(self) -> None:
         """Remember the exit status if the kernel ended before we stopped it."""
@@ -797,6 +870,7 @@ class SandboxKernelManager(AsyncKernelManager):
                 self._mounted = False
             remove_tree(Path(self._kdir))  # however deep a kernel nested its folders
             self._kdir = None
+        timings.mark("kernel_gone")
 
     # AsyncKernelManager binds its public coroutines at class creation: rebind ours.
     pre_start_kernel = _async_pre_start_kernel
@@ -883,7 +957,9 @@ class BoundedExecute(Execute):
                              "message(s) were discarded as they arrived")
 
     async def async_start_new_kernel_client(self):
+        timings.mark("kernel_start")
         kc = await super().async_start_new_kernel_client()
+        timings.mark("kernel_ready")
         self._iopub_timeout0 = self.iopub_timeout
         self._monitor = kc.iopub_channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
         self._watch = asyncio.ensure_future(self._watch_iopub(self._monitor))
@@ -905,8 +981,12 @@ class BoundedExecute(Execute):
                                  store_history=True):
         self.iopub_timeout = getattr(self, "_iopub_timeout0", self.iopub_timeout)
         try:
-            return await super().async_execute_cell(cell, cell_index, execution_count,
+            done = await super().async_execute_cell(cell, cell_index, execution_count,
                                                     store_history)
+            if cell.get("cell_type") == "code":
+                timings.mark("first_cell", first=True)
+                timings.mark("last_cell")
+            return done
         except CellTimeoutError as exc:
             if "Timeout waiting for IOPub output" not in str(exc):
                 raise

@@ -11,14 +11,20 @@ once, never runs learner code, and then serves each submission with a *fresh chi
   binds its kernel folder (the per-kernel tmpfs the grader mounted) at ``/run/kernel``,
   its ``/tmp`` and its working folder from there, and then unmounts the folder of all
   kernels and the cgroup folders, so nothing else of the grader is reachable;
-* it sets the kernel's hard limits, drops every capability (bounding set included),
-  becomes the kernel's unprivileged account, and only then starts the kernel; it is PID 1
-  of its namespace, so killing it ends every process the learner started.
+* its first process, PID 1 of the new namespace, stays root and runs no learner code: it
+  starts the kernel as PID 2, reaps orphans, and exits when the kernel exits or when the
+  child above it dies (a pipe closes), and when PID 1 ends, the kernel ends with every
+  process the learner started (a PID namespace's init cannot be signalled from inside,
+  and the parent-death signal does not reach an init, hence the pipe);
+* the kernel sets its hard limits, drops every capability (bounding set included),
+  becomes the kernel's unprivileged account, closes every descriptor of the zygote's, and
+  only then starts ipykernel.
 
 A kernel never serves two submissions: each child is a copy of this pristine process and
 exits with its kernel. Protocol (one JSON object per line): requests on stdin; on stdout
-``{"ready": ...}`` once, then per request ``{"id", "pid"}`` (the kernel's host PID) and
-``{"id", "exit"}`` (its exit status, negative for a signal, like ``Popen.returncode``).
+``{"ready": ...}`` once, then per request ``{"id", "pid"}`` (the host PID of the kernel's
+init: killing it, or its process group, ends the kernel) or ``{"id", "error"}`` (the
+grader starts that kernel cold), and ``{"id", "exit"}`` (its exit status).
 """
 
 from __future__ import annotations
