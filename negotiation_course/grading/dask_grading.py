@@ -39,6 +39,14 @@ from .executors import TIMED_OUT, WORKER_DIED, Attempt, Pair
 _ONE_AT_A_TIME = threading.Lock()
 #: The jobs (grading runs) this worker process is set up for.
 _READY: set[str] = set()
+#: Batches (one ``DaskExecutor.grade`` call each) whose parent has recorded every pair: a
+#: task of theirs still sent here (Dask recomputes a result lost with its worker) grades
+#: nothing.
+_OVER: set[str] = set()
+#: How many tasks of each batch this process is grading now.
+_BUSY: dict[str, int] = {}
+#: Said of a task that started after its run had ended (the parent never reads it).
+RUN_OVER = "the grading run had already ended"
 
 
 class DaskUnavailable(RuntimeError):
@@ -80,18 +88,38 @@ class DaskExecutor:
         check_gradebook(str(job.overrides.CourseDirectory.db_url))
         keys: dict[str, Pair] = {}
         futures = []
+        batch = f"{job.key}#{os.urandom(4).hex()}"  # this call's tasks (a retry is another)
         for pair in pairs:
             # pure=False and a fresh key: a pair graded again is a new task, never a cache.
             key = f"grade-{pair[0]}-{pair[1]}-{os.urandom(4).hex()}"
-            futures.append(self.client.submit(grade_on_worker, job, pair, deadline,
+            futures.append(self.client.submit(grade_on_worker, job, pair, deadline, batch,
                                               pure=False, key=key))
             keys[key] = pair
         # This client is not the process's default, so as_completed is given its loop.
         done = as_completed(futures, loop=self.client.loop)
         del futures  # held only by as_completed: a recorded result is released at once,
-        for future in done:  # so a worker lost later never makes Dask grade it again
-            yield _attempt_of(future, keys.pop(future.key))
-            future.release()
+        try:
+            for future in done:  # so a worker lost later never makes Dask grade it again
+                yield _attempt_of(future, keys.pop(future.key))
+                future.release()
+        finally:
+            self._end_run(batch, deadline + 30)
+
+    def _end_run(self, batch: str, patience: float) -> None:
+        """Tell every worker this batch is over and wait until none still grades for it.
+
+        A result Dask held on a worker that died before the parent fetched it is computed
+        again, even after the parent has it; that second grading would go on writing into
+        the course and the run's folders after ``make grade`` returned. From here on such a
+        task grades nothing, and one already running is waited for (it is bounded by the
+        learner deadline)."""
+        end = time.monotonic() + patience
+        self.client.run(_close_batch, batch, on_error="ignore")
+        while time.monotonic() < end:
+            busy = self.client.run(_busy_with, batch, on_error="ignore") or {}
+            if not any(isinstance(n, int) and n > 0 for n in busy.values()):
+                return
+            time.sleep(0.2)
 
 
 def _attempt_of(future: Any, pair: Pair) -> Attempt:
@@ -106,19 +134,41 @@ def _attempt_of(future: Any, pair: Pair) -> Attempt:
         return Attempt(pair, None, f"{type(exc).__name__}: {exc}"[:200], now, now)
 
 
-def grade_on_worker(job, pair: Pair, deadline: float) -> Attempt:
-    """The task, on a Dask worker: grade ``pair`` in a forked child, bounded by ``deadline``."""
+def grade_on_worker(job, pair: Pair, deadline: float, batch: str = "") -> Attempt:
+    """The task, on a Dask worker: grade ``pair`` in a forked child, bounded by ``deadline``
+    (nothing, once the parent has closed ``batch``)."""
+    with _ONE_AT_A_TIME:
+        if batch in _OVER:
+            now = time.time()
+            return Attempt(pair, None, RUN_OVER, now, now)
+        _BUSY[batch] = _BUSY.get(batch, 0) + 1
+        try:
+            return _grade_here(job, pair, deadline)
+        finally:
+            _BUSY[batch] -= 1
+
+
+def _grade_here(job, pair: Pair, deadline: float) -> Attempt:
     from .runner import grade_pair, init_process
 
-    with _ONE_AT_A_TIME:
-        if job.key not in _READY:
-            os.makedirs(job.runtime_root, mode=0o700, exist_ok=True)  # another machine
-            init_process(job, warm_kernels=False)  # nbgrader imported once; each child
-            # (one per pair) inherits it
-            _READY.add(job.key)
-        started = time.time()
-        outcome, failure = _in_child(lambda: grade_pair(job, *pair), deadline)
-        return Attempt(pair, outcome, failure, started, time.time())
+    if job.key not in _READY:
+        os.makedirs(job.runtime_root, mode=0o700, exist_ok=True)  # another machine
+        init_process(job, warm_kernels=False)  # nbgrader imported once; each child
+        # (one per pair) inherits it
+        _READY.add(job.key)
+    started = time.time()
+    outcome, failure = _in_child(lambda: grade_pair(job, *pair), deadline)
+    return Attempt(pair, outcome, failure, started, time.time())
+
+
+def _close_batch(batch: str) -> None:
+    """On a worker (``Client.run``): tasks of this batch that start from now grade nothing."""
+    _OVER.add(batch)
+
+
+def _busy_with(batch: str) -> int:
+    """On a worker (``Client.run``): how many tasks of this batch it is grading now."""
+    return _BUSY.get(batch, 0)
 
 
 def _in_child(work, deadline: float) -> tuple[Any, str]:
