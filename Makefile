@@ -53,7 +53,7 @@ $(AXE)/.installed-$(AXE_VERSION):
 test: venv sysdeps axe hub-proxy ## The whole test suite, in parallel where safe (TEST_WORKERS processes)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
-test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about a minute)
+test-fast: venv ## Everything that needs no kernel, server or browser (the quick loop, about 1.5 minutes)
 	NEGOTIATION_COURSE_TEST_FAST=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) -q \
 	  -m "not slow and not browser and not hub and not network"
 
