@@ -23,6 +23,7 @@ __all__ = [
     "dol_cents",
     "employer_cost_shares",
     "employer_costs_per_hour",
+    "marks_harold_lifetime",
     "negotiated_by_ad_wording",
     "negotiated_by_ad_wording_rows",
     "negotiation_research",
@@ -44,6 +45,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "dol_cents": ("dol_wb_2019_ratios_by_race",),
     "employer_cost_shares": ("bls_ecec_compensation",),
     "employer_costs_per_hour": ("bls_ecec_compensation",),
+    "marks_harold_lifetime": ("negotiation_evidence",),
     "negotiated_by_ad_wording": ("negotiation_evidence",),
     "negotiated_by_ad_wording_rows": ("negotiation_evidence",),
     "negotiation_research": ("negotiation_evidence",),
@@ -219,6 +221,23 @@ def pew_by_age(edition: str = "2023-03", year: int = 2022) -> pd.Series:
     """
     by_age = pew_by_age_rows(edition, year).set_index("age_group")["women_pct_of_men"]
     return by_age.rename({"16+": "All ages (16+)"})
+
+
+#: Marks & Harold's paper and the recomputations of its lifetime figure in the course data.
+LIFETIME_STUDIES = ("marks_harold_2011", "marks_harold_2011_recomputed")
+
+
+def marks_harold_lifetime() -> pd.DataFrame:
+    """Marks & Harold's (2011) lifetime figure beside the two recomputations of it, one row each.
+
+    Lesson 2 sets these published figures next to the course calculator's totals, so a coach
+    sees which counting of the years reproduces the paper. The paper's other row (the average
+    raise its negotiators obtained) is left out: it is not a lifetime figure.
+    """
+    evidence = data.load("negotiation_evidence")
+    paper = evidence[evidence["study"].isin(LIFETIME_STUDIES)
+                     & ~evidence["claim"].str.startswith("average increase")]
+    return paper[["study", "claim", "figure", "flag"]]
 
 
 #: The studies Lesson 2's research table shows.

@@ -30,6 +30,10 @@ def _ecec(sector: str, component: str, measure: str = "cost_per_hour_worked") ->
     return float(row["value"].iloc[0])
 
 
+def _benefits_per_wage_dollar(sector: str) -> float:
+    return _ecec(sector, "benefits") / _ecec(sector, "wages_and_salaries")
+
+
 def _pew_2022(age: str) -> float:
     t = data.load("pew_hourly_ratio_points")
     row = t[(t["edition"] == "2023-03") & (t["data_year"] == 2022) & (t["age_group"] == age)]
@@ -92,7 +96,14 @@ STATED = [
     ("about $639,000", 639000, lambda: round(_reference_lifetime(5000, 0.05, 41), -3)),
     ("$634,198.81", 634198.81, lambda: round(_reference_lifetime(5000, 0.05, 40) * 1.05, 2)),
     ("($5,250)", 5250, lambda: 5000 * 1.05),
-    ("gives 5512.5", 5512.5, lambda: 5000 * 1.05 ** 2),
+    ("about 42 cents of benefits", 0.42,
+     lambda: round(_benefits_per_wage_dollar("private industry"), 2)),
+    ("state and local\ngovernments about 63 cents", 0.63,
+     lambda: round(_benefits_per_wage_dollar("state and local government"), 2)),
+    ("Offer A comes to about $102,488", 102488,
+     lambda: round(72000 * (1 + _benefits_per_wage_dollar("private industry")))),
+    ("Offer B to about\n$107,353", 107353,
+     lambda: round(66000 * (1 + _benefits_per_wage_dollar("state and local government")))),
     ("57% of the men", 57, lambda: _evidence("babcock_laschever_2003", "negotiated their first",
                                             "men")),
     ("only 7% of the women", 7, lambda: _evidence("babcock_laschever_2003",
@@ -139,6 +150,29 @@ def test_worded_claims_hold_in_the_data():
     assert "benefits are about 30% of what private employers spend" in TEXT
     assert abs(_ecec("private industry", "benefits", "share_of_total_compensation") - 30) < 1
     assert "the lower salary can be the better offer" in TEXT.lower()
+    assert (66000 * (1 + _benefits_per_wage_dollar("state and local government"))
+            > 72000 * (1 + _benefits_per_wage_dollar("private industry")))
+
+
+def test_the_sector_average_comparison_is_an_ungraded_worked_example():
+    """Issue 15 item 4: Lesson 3's part-by-part comparison of real offers is the graded one.
+
+    Lesson 2 keeps the sector-average estimate as a worked example (no answer cell, no key, no
+    points), with its caution and a pointer to Lesson 3, and no text names the removed items.
+    """
+    removed = {"private_benefits_per_wage_dollar", "offer_a_total", "offer_b_total",
+               "higher_total_offer"}
+    assert not removed & set(_keys())
+    grade_ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in NB.cells}
+    assert not {f"{kind}-2{x}" for kind in ("answer", "tests") for x in "cde"} & grade_ids
+    (example,) = [c for c in NB.cells if c.cell_type == "code" and "72000 *" in c.source]
+    assert not example.metadata.get("nbgrader") and not example.metadata.get("tags")
+    section = " ".join(TEXT.split("### Valuing an offer's benefits")[1].split("## 5.")[0].split())
+    assert "Nothing in it is graded" in section
+    assert "sector averages of what benefits cost employers" in section
+    assert "Lesson 3 compares the real offers part by part" in section
+    assert not re.search(r"\b2[cde]\b", TEXT)
+    assert not re.search(r"\bwrite (a|your own) (short )?function", TEXT)
 
 
 def _keys() -> dict[str, object]:
@@ -151,14 +185,7 @@ def _keys() -> dict[str, object]:
 
 def test_answer_keys_are_computed_from_the_data():
     keys = _keys()
-    private = _ecec("private industry", "benefits") / _ecec("private industry",
-                                                            "wages_and_salaries")
-    government = (_ecec("state and local government", "benefits")
-                  / _ecec("state and local government", "wages_and_salaries"))
     expected = {
-        "private_benefits_per_wage_dollar": private,
-        "offer_a_total": 72000 * (1 + private),
-        "offer_b_total": 66000 * (1 + government),
         "gap_when_silent": (
             _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
             - _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")),
@@ -167,8 +194,6 @@ def test_answer_keys_are_computed_from_the_data():
     for answer_id, value in expected.items():
         key = keys[answer_id]
         assert abs(key.expected - value) <= min(key.tol, 0.01), answer_id
-    assert keys["higher_total_offer"].expected == (
-        "B" if 66000 * (1 + government) > 72000 * (1 + private) else "A",)
     # Timing B (a raise before the first year) reproduces the paper; A and C do not.
     paper = _evidence("marks_harold_2011", "career earnings lost")
     assert int(_reference_lifetime(5000, 0.05, 40) * 1.05) == paper
@@ -310,10 +335,9 @@ def test_issue12_lesson2_claims_are_corrected_and_cited():
 
 #: answer id -> plausible slips the visible check must reject (issue 12 section 6)
 SLIPS = {
-    "private_benefits_per_wage_dollar": [0.297, 42.3, 1.423, 0.05],
-    "offer_a_total": [72000, 30488.31, 1_000_000],
-    "offer_b_total": [66000, 41352.84, 1_000_000],
-    "gap_when_silent": [-2.4, 0.0, 24],
+    # women minus men, nothing, a slipped decimal point, men divided by women (10.6 / 8.2)
+    # or women by men, the gap when the ad says pay is negotiable, one group's share alone
+    "gap_when_silent": [-2.4, 0.0, 24, 10.6 / 8.2, 8.2 / 10.6, 22.0 - 23.9, 10.6, 8.2],
 }
 
 

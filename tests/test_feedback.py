@@ -52,7 +52,7 @@ def test_friendly_visible_messages_stay(tmp_path_factory):
     wrong = _html(g.course, "wrong-type")
     assert "new_salary should be a number" in wrong
     assert "Hidden test did not pass" in wrong
-    assert "is a number between 52000 and 60000" in _html(g.course, "complete")
+    assert "is a number between 54000 and 56500" in _html(g.course, "complete")
 
 
 def test_hidden_tests_shown_only_after_the_deadline_on_request(tmp_path_factory):

@@ -289,3 +289,21 @@ def test_no_lesson_code_reads_the_course_file(name):
     nb = nbformat.read(lessons.master_path(name), as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert not re.search(r"\bcourse\.load\(|course\.toml", code), name
+
+
+def test_the_welcome_practice_check_holds_the_key_and_rejects_slips():
+    """Item 0a's friendly range passes 52000 x 1.06 and gives the hint for the plausible slips."""
+    from negotiation_course.grading.answer_key import keys_in
+
+    from .conftest import read_nb, source_path
+    from .support.check_ranges import ranges
+
+    nb = read_nb(source_path("lesson-00-welcome"))
+    low, high = ranges(nb)["new_salary"]
+    (key,) = [k for c in nb.cells for k in keys_in(c.source) if k.id == "new_salary"]
+    assert low <= key.expected <= high
+    # 6 or 0.06 added instead of a raise of 6%, no raise, the raise alone, the worked
+    # example's 10% raise, 60% or 600% instead of 6%
+    for slip in (52000 + 6, 52000 + 0.06, 52000, 52000 * 0.06, 52000 * 1.10, 52000 * 1.6,
+                 52000 * 6):
+        assert not low <= slip <= high, f"the slip {slip} gets a green tick"

@@ -98,6 +98,46 @@ def test_an_unknown_id_stops_the_build(tmp_path) -> None:
         references.build(root)
 
 
+def _lesson_showing(code: str, ids: str) -> str:
+    return (f"# Lesson 9: Test\n\nA table.\n\n```{{code-cell}}\n{code}\n```\n\n"
+            "## References\n\n<!-- references: begin (anything)\n"
+            f"Data sources and studies: {ids}\n-->\n<!-- references: end -->\n")
+
+
+def test_a_block_lists_only_the_rows_the_lesson_shows(tmp_path) -> None:
+    """A table drawn through a helper brings in its shown rows' publications, not the table's."""
+    shown = "ll_table = tables.negotiated_by_ad_wording()"
+    root = _course(tmp_path / "a", _lesson_showing(shown, "leibbrandt-list-2015"))
+    assert references.build(root, check=True)  # out of date, and no error
+    root = _course(tmp_path / "b", _lesson_showing(
+        shown, "leibbrandt-list-2015 aauw-2010-show-me-the-money"))
+    with pytest.raises(SystemExit, match=r"\['aauw-2010-show-me-the-money'\].*does not use"):
+        references.build(root, check=True)
+    # the whole table shown (or the study named in the text) uses it
+    root = _course(tmp_path / "c", _lesson_showing('data.load("negotiation_evidence")',
+                                                   "aauw-2010-show-me-the-money"))
+    assert "aauw-2010-show-me-the-money" in references.shown_ids(
+        (root / "lessons" / "lesson-09-test.md").read_text(encoding="utf-8"))
+    references.build(root, check=True)
+    # a helper called with other arguments shows other rows
+    pew = references.shown_ids(_lesson_showing('tables.pew_edition(edition="2019-03")', ""))
+    assert "pew-2019-gender-gap" in pew and "pew-2023-enduring-grip" not in pew
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_lesson_lists_a_publication_it_does_not_use(path: Path) -> None:
+    assert references.unused_ids(path, PUBS, COURSE_ROOT) == []
+
+
+def test_lesson_2_shows_no_row_of_the_aauw_claim() -> None:
+    """AAUW's $1.2 million claim is a row of negotiation_evidence that Lesson 2 never shows."""
+    path = lessons.lesson_path("lesson-02-strategic-career")
+    assert "aauw-2010-show-me-the-money" not in references.shown_ids(path.read_text("utf-8"))
+    assert "aauw-2010-show-me-the-money" not in references.lesson_ids(path)
+    entry = next(line for line in references.course_list().splitlines() if "AAUW" in line)
+    assert entry.endswith("*Used in: course data.*")
+
+
 def test_the_course_lists_are_current() -> None:
     """`make release` was run after the last edit of a lesson's ids or of publications.csv."""
     assert references.build(COURSE_ROOT, check=True) == []

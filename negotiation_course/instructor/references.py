@@ -14,6 +14,12 @@ between the markers is generated::
     ...generated entries...
     <!-- references: end -->
 
+A block lists only what the lesson uses (:func:`unused_ids`): its assigned readings, the
+studies its text names, and the publications behind the rows its code shows (the tables it
+loads whole, and the rows each course table helper returns, matched to the publications by the
+table's citation). A table the lesson draws a few rows from therefore does not bring in the
+publications of its other rows; an id the lesson does not use stops the build.
+
 The course list (NBCC asks home-study providers for one reference list) is every lesson's
 references plus the publications behind every table in the data package, de-duplicated:
 originals first, then the news and organisation sources cited "as reported by". It is written
@@ -28,14 +34,18 @@ it first).
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import citations, data
+import pandas as pd
+
+from .. import citations, data, tables
 from ..paths import COURSE_ROOT
+from . import readings
 
 #: The generated assignment holding the course list.
 COURSE_LIST = "course-references"
@@ -100,6 +110,140 @@ def rebuild_lesson(text: str, pubs: dict[str, dict[str, Any]]) -> str:
         return f"{BEGIN}{HEAD}\n{match.group('ids')}-->\n\n{render(block, pubs)}\n{END}"
 
     return BLOCK_RE.sub(one, text)
+
+
+CODE_CELL_RE = re.compile(r"```\{code-cell\}[^\n]*\n(?:---\n.*?\n---\n)?(?P<code>.*?)```", re.S)
+
+
+def _prose(text: str) -> str:
+    """A lesson's Markdown without its code cells and its reference list."""
+    return CODE_CELL_RE.sub(" ", text.split("## References")[0])
+
+
+def _literal_args(call: ast.Call) -> tuple[list[Any], dict[str, Any]] | None:
+    """A call's arguments when all are literals (``period="2025-06"``), else None."""
+    try:
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    except ValueError:
+        return None
+    return args, kwargs
+
+
+def _entries_for(name: str, rows: pd.DataFrame | None, root: Path | None) -> set[str]:
+    """Ids of a table's citation entries that apply to ``rows`` (all of them when None).
+
+    An entry whose ``when`` names a column the rows do not have (a pivoted table) applies:
+    the check errs towards counting a publication as used.
+    """
+    spec = data.describe(name, root).get("learner_citation") or {}
+    found = set()
+    for entry in spec.get("publications", []) + spec.get("as_reported_by", []):
+        when = entry.get("when") or {}
+        if rows is None or any(column not in rows for column in when):
+            found.add(entry["id"])
+        elif citations._applies(entry, rows):
+            found.add(entry["id"])
+    return found
+
+
+def _helper_rows(helper: str, args: list[Any], kwargs: dict[str, Any]) -> pd.DataFrame | None:
+    """The data rows a table helper shows: its ``<helper>_rows`` companion's, else its own."""
+    companion = getattr(tables, f"{helper}_rows", None) if not helper.endswith("_rows") else None
+    result = (companion or getattr(tables, helper))(*args, **kwargs)
+    return result if isinstance(result, pd.DataFrame) else None
+
+
+def read_tables(text: str) -> set[str]:
+    """The data tables a lesson's code reads, whole or through a course table helper."""
+    names = set(re.findall(r"data\.(?:load|cite)\(\s*\"([a-z0-9_]+)\"", text))
+    for helper in re.findall(r"tables\.([a-z0-9_]+)\(", text):
+        names |= set(tables.SOURCES.get(helper, ()))
+    return names
+
+
+def shown_ids(text: str, root: Path | None = None) -> set[str]:
+    """The publications behind what a lesson's code cells show.
+
+    ``data.load("t")`` and ``data.cite("t")`` without rows show the whole table ``t``;
+    ``data.cite("t", rows)`` shows rows another call selects; ``tables.helper(...)`` shows the
+    rows the helper returns (called with the cell's literal arguments).
+    """
+    found: set[str] = set()
+    for match in CODE_CELL_RE.finditer(text):
+        try:
+            tree = ast.parse(match.group("code"))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)):
+                continue
+            owner, attr = node.func.value.id, node.func.attr
+            if owner == "data" and attr in ("load", "cite") and node.args:
+                first = node.args[0]
+                whole = attr == "load" or (len(node.args) == 1 and not node.keywords)
+                if isinstance(first, ast.Constant) and whole:
+                    found |= _entries_for(first.value, None, root)
+            elif owner == "tables" and attr in tables.SOURCES:
+                literal = _literal_args(node)
+                rows = _helper_rows(attr, *literal) if literal is not None else None
+                for name in tables.SOURCES[attr]:
+                    found |= _entries_for(name, rows, root)
+    return found
+
+
+def _named(pub: dict[str, Any], prose: str) -> bool:
+    """Whether the prose names the publication.
+
+    By its first author and year ('Marks and Harold (2011)'), by its title, by its publisher
+    and year when it has no authors ("Pew's 2025 edition"), or, for a news or organisation
+    source, as "as reported by <outlet>".
+    """
+    flat = " ".join(prose.split())
+    text = citations._text
+    authors, year = text(pub.get("authors")), text(pub.get("date"))[:4]
+    surnames = citations.surnames(authors)
+    if surnames and year:
+        first = re.escape(surnames.split()[0])
+        if re.search(rf"\b{first}\b[^.()]{{0,60}}\(?{year}\)?", flat):
+            return True
+    title = text(pub.get("title")).strip("[]*")
+    if title and title.casefold() in flat.casefold():
+        return True
+    for outlet in text(pub.get("publisher")).split(";"):
+        outlet = outlet.strip().removeprefix("The ").strip()
+        if not outlet:
+            continue
+        if pub.get("outlet_kind") in citations.SECONDARY_KINDS and re.search(
+                rf"as reported by (?:the )?{re.escape(outlet)}", flat, re.I):
+            return True
+        if not surnames and year and re.search(
+                rf"\b{re.escape(outlet.split()[0])}\b[^.()]{{0,60}}\b{year}\b", flat):
+            return True
+    return False
+
+
+def unused_ids(path: Path, pubs: dict[str, dict[str, Any]],
+               root: Path | None = None) -> list[str]:
+    """Ids in a lesson's reference blocks that came in with a table but the lesson does not use.
+
+    Judged are the publications of the tables the lesson reads (:func:`read_tables`): one is
+    used when rows the code shows draw on it (:func:`shown_ids`), the text names it (first
+    author and year, or its title) or ``lessons/readings.csv`` assigns it in this lesson.
+    A publication of no table the lesson reads is cited for its text, the author's call
+    (``tests/test_references.py`` checks that every study the text names is listed).
+    """
+    text = path.read_text(encoding="utf-8")
+    data_root = root / "data" if root is not None and (root / "data").is_dir() else None
+    from_tables: set[str] = set()
+    for name in read_tables(text):
+        from_tables |= _entries_for(name, None, data_root)
+    assigned = {r.id for r in readings.load(root) if r.lesson == path.stem}
+    shown = shown_ids(text, data_root)
+    prose = _prose(text)
+    return [i for i in lesson_ids(path) if i in pubs and i in from_tables
+            and i not in assigned | shown and not _named(pubs[i], prose)]
 
 
 def lesson_ids(path: Path) -> list[str]:
@@ -190,6 +334,11 @@ def build(root: Path = COURSE_ROOT, check: bool = False) -> list[str]:
     pubs = data.publications(root / "data" if (root / "data").is_dir() else None)
     changed = []
     for path in lessons(root):
+        unused = unused_ids(path, pubs, root)
+        if unused:
+            raise SystemExit(f"{path.relative_to(root)}: the reference block lists {unused}, "
+                             "which the lesson does not use (no reading, no mention in the text, "
+                             "no row its code shows): remove the ids")
         text = path.read_text(encoding="utf-8")
         new = rebuild_lesson(text, pubs)
         if new != text:
