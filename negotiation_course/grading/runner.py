@@ -34,6 +34,7 @@ import argparse
 import copy
 import os
 import re
+import sqlite3
 import sys
 import tempfile
 import time
@@ -43,12 +44,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from sqlalchemy.engine import make_url
 from traitlets.config import Config
 
 from negotiation_course.paths import assignments as source_assignments
 
 from ..instructor.nbgrader_cli import ensure_venv_on_path
-from . import fastimport, pipeline, timings
+from . import fastimport, pipeline, sqlite_commits, timings
 from .config import db_url_of, learner_seconds_of, make_api, with_busy_timeout
 from .dask_grading import DaskUnavailable
 from .events import take_events
@@ -218,6 +220,7 @@ def init_process(job: Job, warm_kernels: bool = True) -> None:
     ``warm_kernels=False`` where each pair is graded in a process forked for it alone (a
     Dask task): a pre-warmed image would be built for one kernel only."""
     fastimport.speed_up_nbgrader()
+    sqlite_commits.enable()
     # nbgrader's own SQLAlchemy and nbformat warnings say nothing an instructor can act on.
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
@@ -326,6 +329,7 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
     overrides = _overrides(course_dir, use_sandbox, settings.limits)
     deadline = float(settings.learner_seconds or learner_seconds_of(course_dir))
     fastimport.speed_up_nbgrader()
+    sqlite_commits.enable()  # before the first gradebook connection of this run
     api = make_api(course_dir, overrides)  # imports nbgrader once, before workers fork
     mismatch = pipeline.problems(api.config)
     if mismatch:
@@ -361,7 +365,18 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
         flag_failures(db_url, course_id, rows)
     finally:
         write_grades_csv(rows, course_dir / "grades.csv")
+        _fold_log(db_url)
     return rows
+
+
+def _fold_log(db_url: str) -> None:
+    """An SQLite gradebook is whole in its one file when the run ends (see sqlite_commits)."""
+    url = make_url(str(db_url))
+    if url.get_backend_name() == "sqlite" and url.database:
+        try:
+            sqlite_commits.checkpoint(url.database)
+        except sqlite3.Error as exc:  # the grades are in the log; the next open folds it
+            print(f"gradebook log not folded yet ({exc})", file=sys.stderr)
 
 
 def _overrides(course_dir: Path, sandbox: bool, limits: dict) -> Config:
