@@ -45,6 +45,7 @@ def test_keys_are_found_and_stripped():
     ([_out("x", "0.827"), _out("q", ["b"]), _out("s", "a")], 3),      # wrong types
     ([_out("x", True), _out("q", "c"), _out("s", ["a"])], 3),
     ([_out("x", {"unsupported": "Anything"}), _out("q", "b"), _out("s", ["a", "c"])], 1),
+    ([_out("x", 10 ** 400), _out("q", "b"), _out("s", ["a", "c"])], 1),  # beyond a float
     ([], 3),
 ])
 def test_failures_count_every_unmet_key(outputs, n_failures):

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import nbformat
+import numpy as np
 import pytest
 
 from negotiation_course import course
@@ -22,6 +23,7 @@ from negotiation_course.paths import COURSE_ROOT
 
 from .conftest import read_nb, release_path, source_path
 from .support.course_model import CONTENT_OBJECTIVES
+from .support.key_tables import UNANSWERED, bare_match, earns, hostile_text
 
 NB = read_nb(source_path("assessment"))
 TEXT = "\n".join(c.source for c in NB.cells if c.cell_type == "markdown")
@@ -157,6 +159,58 @@ def test_the_model_answers_are_the_keys():
         solution = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
         (assign,) = ast.parse(solution).body
         assert item.key.matches(assign.value.value), item.number
+
+
+# --- wrong-answer and alternative-right tables, item by item ----------------------------
+# Each value is evaluated as grading does (tests/support/key_tables.py): recorded by the
+# hidden test's checks.record, compared with the key outside the kernel; hostile values
+# must also fail the bare comparison (a forged record reaches it directly).
+
+def _right(item: Item) -> str:
+    return item.key.expected[0]
+
+
+def alternative_right(item: Item) -> list:
+    """The key's letter written as a learner may write it: any case, spaces around it, or a
+    numpy string (e.g. read from a table), which checks.record sends as plain text."""
+    right = _right(item)
+    return [right, right.upper(), f" {right} ", f"{right}\n", f"\t{right.upper()}  ",
+            np.str_(right)]
+
+
+def wrong(item: Item) -> list:
+    """Every distractor (each plausible by design), in either case; the unanswered value
+    and an empty answer; the right option's words instead of its letter (the visible check
+    asks for a letter)."""
+    distractors = [letter for letter in LETTERS if letter != _right(item)]
+    return [*distractors, *(d.upper() for d in distractors), UNANSWERED, "", " ",
+            item.options[_right(item)], f"{_right(item)}."]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[f"q{i.number:02d}" for i in ITEMS])
+def test_each_item_accepts_its_letter_in_any_case_and_spacing(item):
+    for value in alternative_right(item):
+        assert earns(item.key, value), (item.number, value)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[f"q{i.number:02d}" for i in ITEMS])
+def test_each_item_rejects_every_distractor_and_the_unanswered_value(item):
+    for value in wrong(item):
+        assert not earns(item.key, value), (item.number, value)
+        assert not bare_match(item.key, value), (item.number, value)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[f"q{i.number:02d}" for i in ITEMS])
+def test_each_item_rejects_hostile_values(item):
+    other = next(letter for letter in LETTERS if letter != _right(item))
+    for label, value in hostile_text(_right(item), other):
+        assert not earns(item.key, value), (item.number, label)
+        assert not bare_match(item.key, value), (item.number, label)
+
+
+def test_the_tables_cover_every_item_of_the_assessment():
+    keys = [k.id for c in TEST_CELLS for k in keys_in(c.source)]
+    assert sorted(keys) == sorted(i.key.id for i in ITEMS) and len(ITEMS) == len(TEST_CELLS)
 
 
 # --- balance: the key does not give itself away ---------------------------------------

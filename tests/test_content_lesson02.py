@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from negotiation_course import data
@@ -15,6 +16,7 @@ from negotiation_course.grading.answer_key import keys_in
 
 from .conftest import read_nb, release_path, source_path
 from .support.course_model import OBJECTIVES
+from .support.key_tables import UNANSWERED, bare_match, earns, hostile_number, hostile_text
 
 NAME = "lesson-02-strategic-career"
 NB = read_nb(source_path(NAME))
@@ -374,16 +376,113 @@ def test_item_2f_assesses_o5_with_an_interpretation_not_arithmetic():
                for age in ("35-44", "45-54", "55-64"))
 
 
-#: (answer id, value): right answers written differently, and plausible wrong answers
-ALTERNATIVE_RIGHT = [("age_profile_plan", "B"), ("age_profile_plan", " b ")]
-COMMON_WRONG = [("age_profile_plan", v) for v in ("a", "c", "d", "2.625", "")]
+# --- wrong-answer and alternative-right tables: every autograded key of the lesson --------
+# (2c-2e, the benefits and total-offer keys, are left out: they may become an ungraded
+# example). Each value is evaluated as grading does (tests/support/key_tables.py).
+
+def _lifetime(difference: float, rate: float, years: int) -> float:
+    from negotiation_course.calculators import lifetime_value
+
+    return lifetime_value(difference, rate, years)
+
+
+_SILENT_MEN = _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "men")
+_SILENT_WOMEN = _evidence("leibbrandt_list_2015", "negotiated when the job ad did not", "women")
+_SAID_MEN = _evidence("leibbrandt_list_2015", "negotiated when the job ad said", "men")
+_SAID_WOMEN = _evidence("leibbrandt_list_2015", "negotiated when the job ad said", "women")
+
+#: (answer id, value): right answers written differently (the text keys compare letters and
+#: words without case or extra spaces; the number keys within their tolerance, and a
+#: numpy number, e.g. from ll_table.loc, is recorded as the plain number it is)
+ALTERNATIVE_RIGHT = [
+    ("request_2a", "unusual arrangement"), ("request_2a", "Unusual Arrangement"),
+    ("request_2a", "  unusual   arrangement\n"), ("request_2a", "UNUSUAL ARRANGEMENT"),
+    ("request_2b", "new direction"), ("request_2b", "New direction"),
+    ("request_2b", " new\tdirection "),
+    ("age_profile_plan", "b"), ("age_profile_plan", "B"), ("age_profile_plan", " b "),
+    ("extra_pay_40_years", _lifetime(5000, 0.05, 40)),
+    ("extra_pay_40_years", _reference_lifetime(5000, 0.05, 40)),
+    ("extra_pay_40_years", 603998.87), ("extra_pay_40_years", 603998.875),
+    ("extra_pay_40_years", np.float64(_lifetime(5000, 0.05, 40))),
+    ("client_sentence", "b"), ("client_sentence", "B"), ("client_sentence", "b\n"),
+    ("paper_timing", "B"), ("paper_timing", "b"), ("paper_timing", " B "),
+    ("gap_when_silent", 2.4), ("gap_when_silent", _SILENT_MEN - _SILENT_WOMEN),
+    ("gap_when_silent", np.float64(_SILENT_MEN) - np.float64(_SILENT_WOMEN)),
+    ("gap_when_silent", 2.405), ("gap_when_silent", np.float32(2.4)),
+    ("best_first_step", "b"), ("best_first_step", "B"), ("best_first_step", " b"),
+]
+
+#: (answer id, value): plausible wrong answers and the unanswered value
+COMMON_WRONG = [
+    *[("request_2a", v) for v in ("standard", "new direction", "unusual", "arrangement",
+                                  "b", "", UNANSWERED)],
+    *[("request_2b", v) for v in ("standard", "unusual arrangement", "new", "direction",
+                                  "c", "", UNANSWERED)],
+    *[("age_profile_plan", v) for v in ("a", "c", "d", "2.625", "", UNANSWERED)],
+    *[("extra_pay_40_years", v) for v in (
+        round(_lifetime(5000, 0.05, 40)),            # the rounded figure printed after 2g
+        604000,                                      # the lesson's "about $604,000"
+        _lifetime(5000, 0.05, 40) * 1.05,            # timing B, the paper's figure
+        _lifetime(5000, 0.05, 41),                   # timing C
+        _lifetime(55000, 0.05, 40),                  # the whole salary, not the difference
+        _lifetime(5000, 0.05, 40) + 0.02,            # just outside the tolerance
+        5000 * 40,                                   # no raises
+        5000 * 1.05 ** 40,                           # the last year only
+        0, UNANSWERED)],
+    *[("client_sentence", v) for v in ("a", "c", "d", "ab", "", UNANSWERED)],
+    *[("paper_timing", v) for v in ("A", "C", "634198", 634198, "", UNANSWERED)],
+    *[("gap_when_silent", v) for v in (
+        _SILENT_WOMEN - _SILENT_MEN,                 # women minus men
+        _SAID_MEN - _SAID_WOMEN,                     # the worked example's rows
+        _SILENT_MEN, _SILENT_WOMEN,                  # one share only
+        24, 0.024,                                   # a slipped decimal point
+        2.38, 2.42,                                  # outside the tolerance of 0.01
+        0, UNANSWERED)],
+    *[("best_first_step", v) for v in ("a", "c", "d", "", UNANSWERED)],
+]
+
+_RIGHT = {"request_2a": "unusual arrangement", "request_2b": "new direction",
+          "age_profile_plan": "b", "client_sentence": "b", "paper_timing": "B",
+          "best_first_step": "b"}
+_OTHER = {"request_2a": "standard", "request_2b": "standard", "age_profile_plan": "a",
+          "client_sentence": "a", "paper_timing": "A", "best_first_step": "a"}
+#: (answer id, label, value): values that game a comparison, never an answer
+HOSTILE = [
+    *[(answer, label, value) for answer, right in _RIGHT.items()
+      for label, value in hostile_text(right, _OTHER[answer])],
+    *[(answer, label, value)
+      for answer, right in (("extra_pay_40_years", 603998.87), ("gap_when_silent", 2.4))
+      for label, value in hostile_number(right)],
+]
+TABLED = {a for a, _ in ALTERNATIVE_RIGHT} | {a for a, _ in COMMON_WRONG} | {
+    a for a, _, _ in HOSTILE}
+#: another change may turn 2c-2e into an ungraded example; they have no rows here
+LEFT_OUT = {"private_benefits_per_wage_dollar", "offer_a_total", "offer_b_total",
+            "higher_total_offer"}
+
+
+def test_the_tables_cover_every_autograded_key_of_the_lesson():
+    assert TABLED == set(_keys()) - LEFT_OUT
+    for answer in TABLED:
+        assert {a for a, _ in ALTERNATIVE_RIGHT} >= {answer}, answer
+        assert {a for a, _ in COMMON_WRONG} >= {answer}, answer
 
 
 @pytest.mark.parametrize(("answer", "value"), ALTERNATIVE_RIGHT)
 def test_keys_accept_alternative_right_answers(answer, value):
-    assert _keys()[answer].matches(value)
+    assert earns(_keys()[answer], value)
 
 
 @pytest.mark.parametrize(("answer", "value"), COMMON_WRONG)
 def test_keys_reject_common_wrong_answers(answer, value):
-    assert not _keys()[answer].matches(value)
+    key = _keys()[answer]
+    assert not earns(key, value)
+    assert not bare_match(key, value)
+
+
+@pytest.mark.parametrize(("answer", "label", "value"), HOSTILE,
+                         ids=[f"{a}-{label}" for a, label, _ in HOSTILE])
+def test_keys_reject_hostile_values(answer, label, value):
+    key = _keys()[answer]
+    assert not earns(key, value), label
+    assert not bare_match(key, value), label

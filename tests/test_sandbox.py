@@ -3,16 +3,29 @@ outside its folder, use the network or run forever, and never scores above the r
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 import subprocess
+import time
+from pathlib import Path
 
+import nbformat
 import pytest
 
 from negotiation_course.demo.sandbox_cases import MARKER_FILE, SLEEP_SECONDS
 from negotiation_course.grading import sandbox
 from negotiation_course.grading.grade import grade_course
 
-from .support.grading_support import WALL_SECONDS, graded_course
+from .support.grading_support import (
+    LESSON,
+    WALL_SECONDS,
+    Graded,
+    filled,
+    graded_course,
+    small_course,
+    submit,
+)
 
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
@@ -37,12 +50,36 @@ def test_twelve_gigabytes_are_refused(tmp_path_factory):
     assert "ALLOCATED" not in g.outputs("h-allocate-12gb")
 
 
+def processes_running(argv: list[str]) -> list[int]:
+    """PIDs whose command line is exactly ``argv`` (every process on the machine is read,
+    but only this exact command matches; SLEEP_SECONDS is unique to this test run)."""
+    wanted = "\0".join(argv).encode() + b"\0"
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "cmdline").read_bytes() == wanted:
+                    found.append(int(entry.name))
+            except OSError:  # ended meanwhile, or not ours to read
+                pass
+    return found
+
+
 def test_no_process_is_left_behind(tmp_path_factory):
     g = graded_course(tmp_path_factory)
     assert "STARTED background processes" in g.outputs("h-leave-process")
-    found = subprocess.run(["pgrep", "-f", f"sleep {SLEEP_SECONDS}"], capture_output=True,
-                           text=True)
-    assert found.stdout.strip() == ""
+    # the scan sees such a process when there is one (a marker no grading run uses)
+    other = ["sleep", str(SLEEP_SECONDS + 1_000_000)]
+    probe = subprocess.Popen(other)
+    try:
+        deadline = time.monotonic() + 10
+        while not processes_running(other) and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the child has exec'd sleep
+        assert processes_running(other) == [probe.pid]
+    finally:
+        probe.kill()
+        probe.wait()
+    assert processes_running(["sleep", str(SLEEP_SECONDS)]) == []
 
 
 def test_writes_outside_the_learners_folder_never_reach_the_course(tmp_path_factory):
@@ -70,10 +107,29 @@ def test_wall_clock_limit_covers_the_whole_notebook(tmp_path_factory):
 
 def test_grading_refuses_without_a_sandbox_unless_the_instructor_opts_out(tmp_path,
                                                                           monkeypatch):
+    """No bubblewrap: grading refuses and grades nothing; with the instructor's explicit
+    opt-out the same course is graded, unsandboxed, with the grade the answers earn."""
+    course = small_course(tmp_path / "course")
+    nb = nbformat.reads(filled("complete"), 4)
+    nb.cells.append(nbformat.v4.new_code_cell("import os\nprint('CWD', os.getcwd())"))
+    submit(course, "complete", nbformat.writes(nb).encode())
     real_which = shutil.which
     monkeypatch.setattr(sandbox.shutil, "which",
                         lambda name: None if name == "bwrap" else real_which(name))
+    monkeypatch.delenv(sandbox.OPT_OUT_ENV, raising=False)
     with pytest.raises(sandbox.SandboxUnavailable, match="bubblewrap"):
-        grade_course(tmp_path, 1, progress=False)
+        grade_course(course, 1, progress=False)
+    assert not (course / "autograded").exists() and not (course / "grades.csv").exists()
+
     monkeypatch.setenv(sandbox.OPT_OUT_ENV, "off")
-    assert sandbox.opted_out()
+    rows = grade_course(course, 1, progress=False)
+    g = Graded(course, rows)
+    row = g.row("complete")
+    # the autograded point earned; the hand-graded parts wait for the instructor
+    assert (row.score, row.max_score, row.status) == (1, 3, "needs review"), rows
+    # the kernel ran outside the sandbox: in the learner's own autograded folder, not at
+    # the sandbox's neutral /home/learner/<assignment>
+    cwd = re.search(r"^CWD (.+)$", g.outputs("complete"), re.M).group(1)
+    assert Path(cwd).resolve() == (course / "autograded" / "complete" / LESSON).resolve()
+    [written] = csv.DictReader((course / "grades.csv").open())
+    assert (written["learner"], written["score"]) == ("complete", "1")

@@ -24,7 +24,15 @@ from negotiation_course.grading.outcomes import OutcomeStore
 from negotiation_course.grading.sandbox import Limits
 from negotiation_course.paths import COURSE_ROOT
 
-from .support.grading_support import LESSON, Graded, filled, notebooks, small_course, submit
+from .support.grading_support import (
+    LESSON,
+    Graded,
+    filled,
+    notebooks,
+    small_course,
+    submit,
+    with_code,
+)
 
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
@@ -124,6 +132,83 @@ def test_the_working_folder_and_tmp_are_small_and_bounded_in_files(tmp_path_fact
     ours = f"/nc-grade-{os.getuid()}/{os.getpid()}/"
     assert not [m for m in Path("/proc/self/mounts").read_text().splitlines()
                 if m.startswith("nc-kernel") and ours in m]
+
+
+#: course.toml [grading] values for one course copy: well below the defaults (64 MB, 512),
+#: so a run that ignored them would write or fork far past the bounds asserted below.
+COURSE_TMP_MB = 16
+COURSE_PROCESSES = 48
+TMP_AND_FORK = r"""
+import os, time
+from pathlib import Path
+def fill(mb):
+    done = 0
+    try:
+        for i in range(mb):  # 1 MB files: file_mb (64) never stops it, only the tmpfs
+            (Path("/tmp") / f"t-{i}.bin").write_bytes(b"x" * 1024 * 1024)
+            done += 1
+    except OSError as exc:
+        print("TMP REFUSED", type(exc).__name__)
+    for i in range(done + 1):
+        (Path("/tmp") / f"t-{i}.bin").unlink(missing_ok=True)
+    return done
+below = __BELOW__
+print("TMP BELOW", fill(below), "of", below)
+print("TMP FILLED", fill(400))
+children = []
+try:
+    for _ in range(2000):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(3)
+            os._exit(0)
+        children.append(pid)
+    print("FORKED ALL", len(children))
+except OSError as exc:
+    print("FORK REFUSED after", len(children), type(exc).__name__)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+
+
+def _tmp_bound(work_mb: int) -> int:
+    """What the kernel may write to /tmp (MB): grading as root, /tmp and the working
+    folder are one tmpfs of work_mb + tmp_mb (sandbox.SandboxKernelManager._prepare_dirs);
+    otherwise /tmp is a bubblewrap tmpfs of tmp_mb alone (sandbox.sandbox_argv)."""
+    return work_mb + COURSE_TMP_MB if os.geteuid() == 0 else COURSE_TMP_MB
+
+
+def test_course_toml_tmp_mb_and_processes_bind_a_real_kernel(tmp_path):
+    """course.toml [grading] tmp_mb and processes, at values other than the defaults,
+    reach the sandboxed kernel through the declared pipeline (pipeline.declare) and bind:
+    a write to /tmp below the bound succeeds in full, writing on stops at the bound, and
+    forking stops below the course's process limit."""
+    from negotiation_course.grading.config import limits_for
+    from negotiation_course.grading.runner import grade_course
+
+    course = small_course(tmp_path / "course")
+    toml = course / "course.toml"
+    text, n = re.subn(r"(?m)^tmp_mb = \d+", f"tmp_mb = {COURSE_TMP_MB}", toml.read_text())
+    text, m = re.subn(r"(?m)^processes = \d+", f"processes = {COURSE_PROCESSES}", text)
+    assert n == m == 1
+    toml.write_text(text)
+    limits = limits_for(course)
+    assert (limits.tmp_mb, limits.processes) == (COURSE_TMP_MB, COURSE_PROCESSES)
+    assert Limits().tmp_mb > COURSE_TMP_MB and Limits().processes > 4 * COURSE_PROCESSES
+    bound = _tmp_bound(limits.work_mb)
+    below = bound - 8
+    submit(course, "tmp-small", with_code(TMP_AND_FORK.replace("__BELOW__", str(below))))
+    rows = grade_course(course, 1, progress=False)  # no limits passed: course.toml only
+    g = Graded(course, rows)
+    assert g.row("tmp-small").status == "graded", g.row("tmp-small")
+    out = g.outputs("tmp-small")
+    assert f"TMP BELOW {below} of {below}" in out, out
+    filled_mb = int(re.search(r"TMP FILLED (\d+)", out).group(1))
+    # the kernel's own folder (sockets, log, stubs, font cache) shares the root tmpfs
+    assert bound - 8 <= filled_mb <= bound + 2, (filled_mb, bound)
+    forked = re.search(r"FORK REFUSED after (\d+)", out)
+    assert forked, out
+    assert 0 < int(forked.group(1)) < COURSE_PROCESSES
 
 
 def test_a_print_flood_is_cut_as_it_arrives_and_flagged(tmp_path_factory):

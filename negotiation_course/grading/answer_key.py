@@ -58,8 +58,13 @@ class Key:
 
     def matches(self, value: Any) -> bool:
         if self.kind == "number":
-            return (type(value) in (int, float) and math.isfinite(value)
-                    and abs(value - self.expected) <= self.tol)
+            if type(value) not in (int, float):
+                return False
+            try:  # an int too large for any float (10 ** 400) is wrong, not a crash
+                number = float(value)
+            except OverflowError:
+                return False
+            return math.isfinite(number) and abs(number - self.expected) <= self.tol
         if self.kind == "text":
             return type(value) is str and _norm(value) in {_norm(e) for e in self.expected}
         if self.kind == "choices":
