@@ -24,8 +24,8 @@ def test_every_learner_has_a_status_never_a_silent_zero(tmp_path_factory):
     assert g.row("alternative").score == g.row("complete").score  # 55120.00 / 55120 both right
     # an untouched reflection counts as no response (nbgrader scores it 0 itself)
     assert g.row("blank").score == 0 and g.row("blank").status == "graded"
-    assert g.row("h-invalid-json").status == "error: invalid notebook (not readable as a " \
-                                             "Jupyter notebook)"
+    assert g.row("h-invalid-json").status == \
+        f"error: invalid submission ({LESSON}.ipynb is not valid JSON)"
     assert g.row("h-os-exit").status == "error: kernel died"
     assert g.row("never-submitted").status == "missing"
     # one copy-paste of a graded cell is repaired, not a batch-stopping error
