@@ -83,8 +83,8 @@ def test_the_cell_cap_counts_parsed_cells_not_bytes(tmp_path):
         # the same key in the notebook's metadata is not a cell
         body = ",".join([cell] * n)
         (folder / f"{LESSON}.ipynb").write_text(
-            '{"cells": [%s], "metadata": {"cell_type": "x"}, "nbformat": 4, '
-            '"nbformat_minor": 5}' % body)
+            '{"cells": [' + body + '], "metadata": {"cell_type": "x"}, "nbformat": 4, '
+            '"nbformat_minor": 5}')
         assert (intake.submission_problem(folder) == "") is ok
 
 
