@@ -70,3 +70,11 @@ def test_only_declared_side_files_are_copied():
 
     assert not declared("ipykernel_launcher.py", [])
     assert declared("offers.csv", ["*.csv"]) and not declared("checks.py", ["*.csv"])
+
+
+def test_stderr_in_the_test_cells_does_not_zero_correct_answers(tmp_path_factory):
+    """nbgrader scores any stderr stream 0; the key comparison alone decides."""
+    g = graded_course(tmp_path_factory)
+    row = g.row("stderr-complete")
+    assert (row.status, row.score) == (g.row("complete").status, 1), row
+    assert "LEARNER STDERR" in g.outputs("stderr-complete")  # the learner still reads it
