@@ -160,7 +160,10 @@ def install_intake() -> None:
     way nbgrader builds the converter gets it. A refusal raises :class:`InvalidSubmission`
     inside nbgrader's own per-submission ``try``: nbgrader logs it, removes that learner's
     ``autograded/`` folder (its failure handling), grades the others and exits 1 naming
-    the refused learners.
+    the refused learners. (Before it, ``init_notebooks`` only globs names.) This replaces a
+    method of nbgrader's class rather than using a documented hook, so it is tied to the
+    pinned nbgrader: ``tests/test_pipeline.py`` runs the stock CLI against it, and
+    :func:`problems` names a process where it is not in place.
     """
     if Autograde.init_destination is not _init_destination_after_intake:
         Autograde.init_destination = _init_destination_after_intake
