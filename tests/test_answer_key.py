@@ -138,3 +138,26 @@ def test_every_key_in_the_course_explains_why_the_right_answer_is_right():
                 assert key.why[:50] not in release, f"{name}: rationale of {key.id!r} in release"
                 checked += 1
     assert checked >= 40
+
+
+@pytest.mark.parametrize("value, points", [("b", 2.0), ("c", 0.0)])
+def test_a_stderr_line_never_decides_the_score(value, points):
+    """Learner text on stderr (a warning, a ``print(..., file=sys.stderr)``, a hook) is kept
+    for the learner to read, but the key comparison alone decides: nbgrader's
+    ``determine_grade`` scores any kept ``stderr`` stream 0."""
+    from nbformat.v4 import new_code_cell
+    from nbgrader.utils import determine_grade
+
+    from negotiation_course.grading.preprocessors import CheckAnswerKeys
+
+    cell = new_code_cell('checks.record("q", q)')
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t",
+                                 "points": 2}
+    stderr = {"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}
+    cell.outputs = [_out("q", value), stderr]
+    checker = CheckAnswerKeys()
+    checker._keys = {"t": keys_in('# answer-key: {"id": "q", "text": ["b"]}')}
+    cell, _ = checker.preprocess_cell(cell, {}, 0)
+    assert determine_grade(cell) == (points, 2.0)
+    assert "UserWarning: careful" in "".join(o.get("text", "") for o in cell.outputs)
+    assert all(o.get("name") != "stderr" for o in cell.outputs)

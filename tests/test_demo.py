@@ -22,7 +22,7 @@ def test_demo_runs_the_instructors_whole_job(tmp_path):
     summary = (course / "summary.md").read_text()
     assert code == 0, summary
     assert "DEMO STAND-IN" in summary and "No unexpected problems" in summary
-    assert "h-invalid-json / lesson-00-welcome: error: invalid notebook" in summary
+    assert "h-invalid-json / lesson-00-welcome: error: invalid submission" in summary
     with (course / "grades.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert {r["status"] for r in rows} >= {"graded", "missing"}

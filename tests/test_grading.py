@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from negotiation_course.grading.export import COLUMNS
+from negotiation_course.grading.intake import submission_problem
 from negotiation_course.grading.outcomes import store_path
 from negotiation_course.grading.runner import grade_course, main
 from negotiation_course.instructor.nbgrader_cli import nbgrader
@@ -24,8 +25,8 @@ def test_every_learner_has_a_status_never_a_silent_zero(tmp_path_factory):
     assert g.row("alternative").score == g.row("complete").score  # 55120.00 / 55120 both right
     # an untouched reflection counts as no response (nbgrader scores it 0 itself)
     assert g.row("blank").score == 0 and g.row("blank").status == "graded"
-    assert g.row("h-invalid-json").status == "error: invalid notebook (not readable as a " \
-                                             "Jupyter notebook)"
+    assert g.row("h-invalid-json").status == \
+        f"error: invalid submission ({LESSON}.ipynb is not valid JSON)"
     assert g.row("h-os-exit").status == "error: kernel died"
     assert g.row("never-submitted").status == "missing"
     # one copy-paste of a graded cell is repaired, not a batch-stopping error
@@ -55,7 +56,10 @@ def test_gradebook_holds_each_grade_exactly_once_with_four_workers(tmp_path_fact
     db = sqlite3.connect(g.course / "gradebook.db")
     subs = db.execute("SELECT student_id, assignment_id, COUNT(*) FROM submitted_assignment "
                       "GROUP BY student_id, assignment_id").fetchall()
-    submitted = {p.parent.name for p in (g.course / "submitted").glob(f"*/{LESSON}")}
+    # every submission that passed intake (h-invalid-json is refused before nbgrader)
+    submitted = {p.parent.name for p in (g.course / "submitted").glob(f"*/{LESSON}")
+                 if not submission_problem(p)}
+    assert "h-invalid-json" not in submitted
     assert {s for s, _, _ in subs} == submitted
     assert all(n == 1 for _, _, n in subs)
     cells = db.execute("SELECT COUNT(*) FROM grade_cells").fetchone()[0]

@@ -56,6 +56,38 @@ def test_a_plain_submission_passes(tmp_path):
     assert intake.submission_problem(folder) == ""
 
 
+@pytest.mark.parametrize("data, why", [
+    (b'{"cells": [', "is not valid JSON"),
+    (b"\xff\xfe not utf-8", "is not valid JSON"),
+    (b"[" * 200_000 + b"]" * 200_000, "is not valid JSON"),  # nesting: RecursionError
+    (b'{"cells": [], "n": ' + b"9" * 5_000 + b"}", "is not valid JSON"),  # int digit limit
+    (b'[{"cell_type": "raw"}]', "is not a JSON object"),
+    (b'{"cells": {"cell_type": "raw"}}', "has no list of cells"),
+    (b'{"worksheets": [{"cells": []}], "nbformat": 3}', "has no list of cells"),
+])
+def test_a_notebook_that_is_not_a_json_notebook_is_refused_with_why(tmp_path, data, why):
+    folder = tmp_path / LESSON
+    folder.mkdir()
+    (folder / f"{LESSON}.ipynb").write_bytes(data)
+    start = time.monotonic()
+    problem = intake.submission_problem(folder)
+    assert time.monotonic() - start < 2
+    assert problem.startswith(f"{LESSON}.ipynb {why}"), problem
+
+
+def test_the_cell_cap_counts_parsed_cells_not_bytes(tmp_path):
+    folder = tmp_path / LESSON
+    folder.mkdir()
+    cell = '{"cell_type": "raw", "metadata": {}, "source": ""}'
+    for n, ok in ((intake.MAX_CELLS, True), (intake.MAX_CELLS + 1, False)):
+        # the same key in the notebook's metadata is not a cell
+        body = ",".join([cell] * n)
+        (folder / f"{LESSON}.ipynb").write_text(
+            '{"cells": [' + body + '], "metadata": {"cell_type": "x"}, "nbformat": 4, '
+            '"nbformat_minor": 5}')
+        assert (intake.submission_problem(folder) == "") is ok
+
+
 def test_an_assignment_folder_that_is_a_link_is_refused(tmp_path):
     real = tmp_path / "real"
     real.mkdir()

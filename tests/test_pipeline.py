@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from negotiation_course.demo import intake_cases
 from negotiation_course.demo.sandbox_cases import MARKER_FILE, SANDBOX_CASES
 from negotiation_course.grading import pipeline
 from negotiation_course.grading.config import load_config, make_api
@@ -22,7 +23,14 @@ from negotiation_course.grading.sandbox import OPT_OUT_ENV
 from negotiation_course.instructor.nbgrader_cli import nbgrader
 from negotiation_course.paths import COURSE_ROOT
 
-from .support.grading_support import LESSON, notebooks, small_course, submit, with_code
+from .support.grading_support import (
+    LESSON,
+    filled,
+    notebooks,
+    small_course,
+    submit,
+    with_code,
+)
 
 #: Can learner code see the course's source/ (model answers, answer keys)?
 PROBE = """
@@ -67,6 +75,28 @@ def test_a_changed_list_is_named():
     assert "autograde_preprocessors" in problem and "missing GradingExecute" in problem
 
 
+def test_the_intake_check_runs_first_in_nbgraders_converter(monkeypatch, tmp_path):
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import BaseConverter
+
+    load_config(COURSE_ROOT)  # nbgrader_config.py calls declare, which installs it
+    assert pipeline.intake_installed()
+    monkeypatch.setattr(Autograde, "init_destination", BaseConverter.init_destination)
+    assert pipeline.problems(load_config(COURSE_ROOT)) == []  # loading it installs it again
+    cfg = load_config(COURSE_ROOT)
+    monkeypatch.setattr(Autograde, "init_destination", BaseConverter.init_destination)
+    (problem,) = pipeline.problems(cfg)
+    assert "does not check submissions first" in problem
+    # a learner folder that is a link is refused, as make grade refuses it
+    (tmp_path / "real" / LESSON).mkdir(parents=True)
+    (tmp_path / "submitted").mkdir()
+    (tmp_path / "submitted" / "ada").symlink_to(tmp_path / "real")
+    assert pipeline.intake_status(tmp_path / "submitted" / "ada" / LESSON, "ada") == \
+        "error: invalid submission (the learner folder is not a plain folder)"
+    assert pipeline.intake_status(tmp_path / "real" / LESSON, "*").startswith(
+        "error: invalid learner id")
+
+
 def _autograded_text(course: Path, learner: str) -> str:
     path = course / "autograded" / learner / LESSON / f"{LESSON}.ipynb"
     nb = nbformat.read(path, 4)
@@ -88,6 +118,35 @@ def test_stock_nbgrader_autograde_runs_every_kernel_in_the_sandbox(tmp_path):
     # control: the same stock command with the instructor's explicit opt-out shows source/
     nbgrader(course, "autograde", LESSON, "--create", "--force", env={OPT_OUT_ENV: "off"})
     assert "SOURCE VISIBLE" in _autograded_text(course, "reader")
+
+
+@pytest.mark.slow
+def test_stock_nbgrader_autograde_refuses_a_hostile_submission_and_grades_the_others(tmp_path):
+    """Stock ``nbgrader autograde`` (and formgrader's Autograde button, which runs the same
+    converter) checks each submission as ``make grade`` does, before it copies or reads
+    anything: a link to the source notebook, or a notebook that is itself that link, is
+    refused by name and never reaches autograded/; the honest learner is graded."""
+    from nbgrader.api import Gradebook
+
+    course = small_course(tmp_path / "course")
+    submit(course, "honest", filled("complete"))
+    good = filled("complete")
+    for case in ("link-to-source", "notebook-is-link"):
+        intake_cases.CASES[case](course, course / "submitted" / f"h-{case}" / LESSON,
+                                 LESSON, good)
+    nbgrader(course, "generate_assignment", "--force", LESSON)
+    proc = nbgrader(course, "autograde", LESSON, "--create", check=False)
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0, said[-3000:]  # nbgrader reports the refused learners
+    for case in ("link-to-source", "notebook-is-link"):
+        assert intake_cases.expected(case, LESSON) in said, said[-3000:]
+        assert not (course / "autograded" / f"h-{case}").exists()
+        assert f"for student 'h-{case}'" in said
+    assert "SOURCE" not in said and "answer-key" not in said
+    assert (course / "autograded" / "honest" / LESSON / f"{LESSON}.ipynb").is_file()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(LESSON, "honest")
+        assert sub.code_score == sub.max_code_score > 0
 
 
 @pytest.mark.slow

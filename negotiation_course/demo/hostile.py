@@ -254,7 +254,8 @@ CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
 }
 
 #: The status and score every case must end with when graded through the real pipeline
-#: (``make grade``: intake, repair, sandbox, answer keys, output limits) on any assignment:
+#: (``make grade``: intake, repair, sandbox, answer keys, output limits) on any assignment
+#: (``{assignment}`` stands for its name; :func:`expected` fills it in):
 #: each starts from the untouched release, so no case may score; the ones that only try to
 #: score end ``graded`` with 0, and the ones that break the notebook end with a clear error.
 GRADED_ZERO = ("graded", 0.0)
@@ -266,7 +267,8 @@ EXPECTED: dict[str, tuple[str, float]] = {
     "infinite-loop": ("error: timed out (a cell ran past the per-cell limit)", 0.0),
     "os-exit": ("error: kernel died", 0.0),
     "output-flood": GRADED_ZERO,  # cut to the byte limit (noted)
-    "invalid-json": ("error: invalid notebook (not readable as a Jupyter notebook)", 0.0),
+    # refused at intake, before nbformat or nbgrader reads it
+    "invalid-json": ("error: invalid submission ({assignment}.ipynb is not valid JSON)", 0.0),
     "always-equal": GRADED_ZERO,
     "redefined-builtins": GRADED_ZERO,
     "input-transformer": GRADED_ZERO,  # the keys were stripped before the kernel ran
@@ -276,6 +278,12 @@ EXPECTED: dict[str, tuple[str, float]] = {
     "forged-record": GRADED_ZERO,
 }
 assert set(EXPECTED) == set(CASES)
+
+
+def expected(case: str, assignment: str) -> tuple[str, float]:
+    """:data:`EXPECTED` of ``case`` on ``assignment`` (a status may name the notebook)."""
+    status, score = EXPECTED[case]
+    return status.format(assignment=assignment), score
 
 
 def is_valid_notebook(data: bytes) -> bool:

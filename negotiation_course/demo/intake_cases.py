@@ -91,6 +91,15 @@ def many_cells(course: Path, folder: Path, assignment: str, data: bytes) -> None
     _notebook(folder, assignment, json.dumps(nb, separators=(",", ":")).encode())
 
 
+def escaped_cells(course: Path, folder: Path, assignment: str, data: bytes) -> None:
+    """90,000 cells whose key is spelled with a JSON escape (``"\\u0063ell_type"``): a
+    count of the raw bytes ``"cell_type"`` finds none, a JSON parser finds them all."""
+    nb = json.loads(data)
+    nb["cells"] += [{"cell_type": "raw", "metadata": {}, "source": ""}] * 90_000
+    raw = json.dumps(nb, separators=(",", ":")).replace('"cell_type"', '"\\u0063ell_type"')
+    _notebook(folder, assignment, raw.encode())
+
+
 def no_notebook(course: Path, folder: Path, assignment: str, data: bytes) -> None:
     """Only a side file: the notebook was deleted or never saved (a learner's slip)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,6 +116,7 @@ CASES: dict[str, Maker] = {
     "too-many-files": too_many_files,
     "oversize-notebook": oversize_notebook,
     "many-cells": many_cells,
+    "escaped-cells": escaped_cells,
     "no-notebook": no_notebook,
 }
 
@@ -124,6 +134,8 @@ EXPECTED: dict[str, str] = {
                          f"{intake.MAX_NOTEBOOK_BYTES // 1_000_000} MB)",
     "many-cells": _INVALID + "{assignment}.ipynb has more than "
                   f"{intake.MAX_CELLS} cells)",
+    "escaped-cells": _INVALID + "{assignment}.ipynb has more than "
+                     f"{intake.MAX_CELLS} cells)",
     "no-notebook": _INVALID + "no notebook (.ipynb file) in it)",
 }
 

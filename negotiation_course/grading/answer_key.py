@@ -11,9 +11,10 @@ The key comparison is the only thing that scores an autograded cell. nbgrader's
 learner code shares the kernel (a ``pre_run_cell`` hook, a patched ``checks.record``, a
 custom display hook can all put outputs into a test cell). So :func:`graded_outputs`
 rebuilds every autograded test cell's outputs from the comparison alone: learner-visible
-text is kept as plain ``stream`` text (it cannot change a score), every ``execute_result``,
-``display_data`` and error of the kernel is dropped, and one clean error is added when a key
-is not met. nbgrader then sees either no error (full marks) or our error (zero).
+text is kept as plain ``stdout`` text (it cannot change a score; a ``stderr`` stream
+would zero the cell), every ``execute_result``, ``display_data`` and error of the kernel is
+dropped, and one clean error is added when a key is not met. nbgrader then sees either no
+error (full marks) or our error (zero).
 
 Which records are trusted, and why no nonce: every byte a test cell outputs comes from a
 kernel the learner controls, and a nonce placed in the hidden test's source would be read
@@ -182,8 +183,10 @@ def rationale_outputs(keys: list[Key]) -> list[dict]:
 def graded_outputs(keys: list[Key], outputs: list[dict]) -> tuple[list[dict], list[str]]:
     """The outputs a test cell keeps for nbgrader, decided by the key comparison only.
 
-    Returns plain ``stream`` outputs (what the learner's checks said, records left out,
-    then each key's rationale) and the problems; the caller appends one error output when
+    Returns plain ``stdout`` streams (what the learner's checks said, records left out,
+    then each key's rationale) and the problems; learner text that was ``stderr`` is kept as
+    ``stdout`` too, since nbgrader's ``determine_grade`` gives 0 for any ``stderr`` stream
+    and so would let a warning zero a correct answer; the caller appends one error output when
     there are problems. With no keys at all the cell cannot be checked, so it fails closed.
     """
     problems = failures(keys, outputs) if keys else ["no answer key to check against"]
@@ -192,8 +195,6 @@ def graded_outputs(keys: list[Key], outputs: list[dict]) -> tuple[list[dict], li
         if is_record(out):
             continue
         text = _plain_text(out)
-        if text.strip():
-            name = out.get("name") if out.get("output_type") == "stream" else "stdout"
-            kept.append({"output_type": "stream", "name": "stderr" if name == "stderr"
-                         else "stdout", "text": text})
+        if text.strip():  # always stdout: nbgrader scores a stderr stream 0, right or not
+            kept.append({"output_type": "stream", "name": "stdout", "text": text})
     return kept + rationale_outputs(keys), problems

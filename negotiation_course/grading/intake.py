@@ -12,6 +12,7 @@ within the caps below. Learner ids must match :data:`LEARNER_ID` (never used as 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -52,8 +53,12 @@ def _kind(mode: int) -> str:
 def _cells_problem(path: Path) -> str:
     """Read a notebook that passed the size cap without following links; count its cells.
 
-    Counting the ``"cell_type"`` keys is a cheap upper bound (inside JSON strings a quote is
-    escaped), so a huge notebook is refused without parsing it.
+    The bytes are parsed as JSON and ``len(cells)`` is what counts: counting the raw bytes
+    ``"cell_type"`` missed a key spelled with a JSON escape (``"\\u0063ell_type"``), which
+    nbformat reads all the same. Parsing at most :data:`MAX_NOTEBOOK_BYTES` takes well
+    under a second; anything that is not a JSON object with a list of cells (invalid JSON,
+    not UTF-8, nested past the parser's limit, an nbformat 3 ``worksheets`` notebook) is
+    refused here rather than handed to nbformat.
     """
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
@@ -65,8 +70,18 @@ def _cells_problem(path: Path) -> str:
         os.close(fd)
     if len(data) > MAX_NOTEBOOK_BYTES:
         return f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB"
-    cells = data.count(b'"cell_type"')
-    if cells > MAX_CELLS:
+    try:
+        nb = json.loads(data)
+    except RecursionError:
+        return f"{path.name} is not valid JSON (nested too deeply)"
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, an int of too many digits
+        return f"{path.name} is not valid JSON"
+    if not isinstance(nb, dict):
+        return f"{path.name} is not a JSON object"
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        return f"{path.name} has no list of cells (not an nbformat 4 notebook)"
+    if len(cells) > MAX_CELLS:
         return f"{path.name} has more than {MAX_CELLS} cells"
     return ""
 

@@ -5,6 +5,11 @@ exactly these lists, because they all read the course directory's ``nbgrader_con
 which calls :func:`declare`; the runner adds no step and moves none (it only sets values:
 the per-worker socket folder, the SQLite busy timeout, explicit limits).
 
+Intake (before nbgrader copies or reads a submission): the checks of :mod:`.intake`, run
+by nbgrader's own converter for each learner (:func:`install_intake`), so stock ``nbgrader
+autograde`` and formgrader's Autograde button refuse what ``make grade`` refuses, with the
+same ``error: invalid submission (<why>)``, and grade the others.
+
 Sanitize pass (before anything runs): nbgrader's own steps, plus the duplicate-cell repair
 (:mod:`.repair`, before ``DeduplicateIds``) and the answer-key stripping
 (:mod:`.preprocessors`, after ``OverwriteCells``). Autograde pass: :class:`GradingExecute`
@@ -20,10 +25,14 @@ runs sandboxed or grades nobody.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import asdict
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.converters import Autograde
+from nbgrader.converters.base import BaseConverter, NbGraderException
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -39,6 +48,7 @@ from traitlets import Bool, default
 
 from . import sandbox
 from .config import limits_for, side_files_of, warm_kernels_of
+from .intake import id_problem, submission_problem
 from .preprocessors import CheckAnswerKeys, StripAnswerKeys
 from .repair import LimitOutputBytes, RepairDuplicateCells
 from .sanitize import SanitizeLearnerContent
@@ -99,8 +109,74 @@ AUTOGRADE = [GradingExecute, CheckAnswerKeys, IgnorePattern, ClearMetadataPrepro
              AssignLatePenalties, CheckCellMetadata]
 
 
+# --- intake in stock nbgrader -------------------------------------------------------------
+class InvalidSubmission(NbGraderException):
+    """A submission :mod:`.intake` refuses; the message is the learner's status."""
+
+
+def intake_status(folder: Path, learner: str) -> str:
+    """``error: ...`` for ``submitted/<learner>/<assignment>`` when it must not be graded
+    ('' when it may): the checks and wording of ``make grade`` (:mod:`.runner`)."""
+    problem = id_problem(learner)
+    if problem:
+        return f"error: {problem}"
+    try:
+        plain = stat.S_ISDIR(os.lstat(folder.parent).st_mode)
+    except OSError:
+        plain = False
+    problem = (submission_problem(folder) if plain
+               else "the learner folder is not a plain folder")
+    return f"error: invalid submission ({problem})" if problem else ""
+
+
+def _init_destination_after_intake(self, assignment_id: str, student_id: str) -> bool:
+    """nbgrader's ``Autograde.init_destination``, after :func:`intake_status` allows it."""
+    excluded = self.coursedir.student_id_exclude
+    if excluded and student_id in excluded.split(","):
+        return False
+    status = intake_status(Path(self._format_source(assignment_id, student_id)), student_id)
+    if status:
+        self.log.error("Refusing %s / %s: %s", student_id, assignment_id, status)
+        raise InvalidSubmission(status)
+    # Autograde inherits it: the base class's own is never replaced
+    return BaseConverter.init_destination(self, assignment_id, student_id)
+
+
+def install_intake() -> None:
+    """Make nbgrader's ``Autograde`` converter run :func:`intake_status` first (idempotent).
+
+    Why here and not ``Autograde.pre_convert_hook``: in nbgrader 0.9.6
+    ``BaseConverter.convert_notebooks`` calls, per submission, ``init_destination`` (which
+    reads ``submitted/<learner>/<a>/timestamp.txt``, following links: a FIFO there hangs
+    the run, a link to ``/dev/zero`` fills memory), then ``run_pre_convert_hook``, then
+    ``init_assignment`` (which copies every file, following links, into ``autograded/``).
+    The hook runs before the copy but after that read, and ``run_pre_convert_hook``
+    catches every exception and logs it at INFO, so a hook cannot refuse anyone. The
+    converter class is not configurable: ``AutogradeApp.start`` and ``NbGraderAPI.autograde``
+    (formgrader's Autograde button, ``make grade``) both build ``Autograde`` itself, and
+    ``CourseDirectory.student_id_exclude`` (read first) is a list fixed when the config
+    loads that skips in silence. So the earliest point is ``init_destination`` itself, the
+    first thing nbgrader does with each submission: it is wrapped on the class, so every
+    way nbgrader builds the converter gets it. A refusal raises :class:`InvalidSubmission`
+    inside nbgrader's own per-submission ``try``: nbgrader logs it, removes that learner's
+    ``autograded/`` folder (its failure handling), grades the others and exits 1 naming
+    the refused learners. (Before it, ``init_notebooks`` only globs names.) This replaces a
+    method of nbgrader's class rather than using a documented hook, so it is tied to the
+    pinned nbgrader: ``tests/test_pipeline.py`` runs the stock CLI against it, and
+    :func:`problems` names a process where it is not in place.
+    """
+    if Autograde.init_destination is not _init_destination_after_intake:
+        Autograde.init_destination = _init_destination_after_intake
+
+
+def intake_installed() -> bool:
+    return Autograde.init_destination is _init_destination_after_intake
+
+
 def declare(c, course_dir: Path) -> None:
-    """Set the whole pipeline and the sandbox's limits on nbgrader config ``c``."""
+    """Set the whole pipeline and the sandbox's limits on nbgrader config ``c``, and put
+    the intake check in front of nbgrader's converter (:func:`install_intake`)."""
+    install_intake()
     c.Autograde.sanitize_preprocessors = list(SANITIZE)
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)
     # The sandbox kills every process of the kernel anyway: waiting ~0.4 s for a polite
@@ -127,4 +203,8 @@ def problems(cfg) -> list[str]:
             found.append(f"Autograde.{name} is not the list negotiation_course.grading."
                          f"pipeline declares" + (f" (missing {', '.join(missing)})"
                                                   if missing else " (changed order)"))
+    if not intake_installed():
+        found.append("nbgrader's Autograde does not check submissions first (the course's "
+                     "nbgrader_config.py must call negotiation_course.grading.pipeline."
+                     "declare)")
     return found

@@ -285,12 +285,18 @@ _PATTERNS = [
 ]
 
 
+_REFUSED = re.compile(r"InvalidSubmission: error: (.*)$", re.M)
+
+
 def classify_failure(log: str, error: str, events: list[str]) -> str:
     """A short, instructor-readable reason for a failed autograde."""
     for event in events:
         if event.startswith("timed out"):
             return event
     text = f"{log}\n{error}"
+    refused = _REFUSED.search(text)  # the converter's own intake (pipeline.install_intake)
+    if refused:
+        return refused.group(1)[:200]
     for pattern, reason in _PATTERNS:
         if pattern.search(text):
             return reason

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from negotiation_course.demo import cohort
-from negotiation_course.demo.hostile import CASES, _with_code_in_answers
+from negotiation_course.demo.hostile import CASES, _with_code_in_answers, answer_cells
 from negotiation_course.demo.sandbox_cases import SANDBOX_CASES
 from negotiation_course.grading.runner import grade_course
 from negotiation_course.paths import COURSE_ROOT
@@ -90,6 +90,22 @@ FAKE_CHECKS = ("print('FAKE CHECKS IMPORTED')\n"
                "def number(*a, **k):\n    pass\n")
 
 
+#: Registered in the first answer cell: every later cell (the hidden tests too) writes a
+#: line to stderr, as a library's warning would. It must not change a score either way.
+STDERR_HOOK = """
+import sys
+get_ipython().events.register("pre_run_cell",
+                              lambda *a: print("LEARNER STDERR", file=sys.stderr))
+"""
+
+
+def with_stderr_in_test_cells(data: bytes) -> bytes:
+    nb = nbformat.reads(data.decode(), 4)
+    first = answer_cells(nb)[0]
+    first.source = STDERR_HOOK + "\n" + first.source
+    return nbformat.writes(nb).encode()
+
+
 @dataclass
 class Graded:
     course: Path
@@ -141,6 +157,7 @@ def _grade_shared(factory) -> Graded:
     (side / "negotiation_course" / "__init__.py").write_text(FAKE_PACKAGE)
     (side / "negotiation_course" / "checks.py").write_text(FAKE_CHECKS)
     submit(course, "h-network", with_code(NETWORK))
+    submit(course, "stderr-complete", with_stderr_in_test_cells(filled("complete")))
     from negotiation_course.grading.config import db_url_of, load_config
     from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
