@@ -150,14 +150,20 @@ def test_assessment_feedback_explains_every_item_after_the_deadline_only(tmp_pat
             gb.update_or_create_assignment("assessment", duedate=when)
 
     set_due(datetime(2999, 1, 1))
-    feedback.generate(course, workers=1)
-    before = html.unescape(page_path.read_text())
-    assert before.count("Hidden test did not pass") == len(whys) // 2
-    assert "Why the right answer is right" not in before
-    assert not any(why[:40] in before for why in whys.values())
-    assert not _hidden_code_shown(page_path.read_text())
+    for make_feedback in (lambda: feedback.generate(course, workers=1), lambda: _stock(
+            course, "assessment", "--student=partly-wrong")):  # formgrader's button too
+        make_feedback()
+        before = html.unescape(page_path.read_text())
+        assert before.count("Hidden test did not pass") == len(whys) // 2
+        assert "Why the right answer is right" not in before
+        assert not any(why[:40] in before for why in whys.values())
+        assert not _hidden_code_shown(page_path.read_text())
 
     set_due(datetime(2020, 1, 1))
+    _stock(course, "assessment", "--student=partly-wrong")
+    shown = html.unescape(page_path.read_text())
+    assert all("Why the right answer is right: " + why in shown for why in whys.values())
+    assert not _hidden_code_shown(page_path.read_text())
     feedback.generate(course, workers=1)
     page = page_path.read_text()
     shown = html.unescape(page)
@@ -167,3 +173,29 @@ def test_assessment_feedback_explains_every_item_after_the_deadline_only(tmp_pat
     assert not _hidden_code_shown(page)
     release = nbformat.read(course / "release" / "assessment" / "assessment.ipynb", 4)
     assert not any(why[:40] in c.source for c in release.cells for why in whys.values())
+
+
+def _stock(course, assignment: str, *args: str) -> None:
+    """What formgrader's "Generate feedback" runs: stock nbgrader, the course's config."""
+    from negotiation_course.instructor.nbgrader_cli import nbgrader
+
+    nbgrader(course, "generate_feedback", assignment, "--force", *args)
+
+
+def test_stock_generate_feedback_hides_the_hidden_tests_too(tmp_path_factory, tmp_path):
+    """Stock `nbgrader generate_feedback` (formgrader's button) on a copy of the graded
+    course: the course's hiding preprocessor runs, not nbgrader's stock list."""
+    import shutil
+
+    g = graded_course(tmp_path_factory)
+    course = tmp_path / "course"
+    shutil.copytree(g.course, course, symlinks=True, ignore=shutil.ignore_patterns("feedback"))
+    for learner in ("complete", "wrong-type", "h-print-history"):
+        _stock(course, LESSON, f"--student={learner}")
+    pages = {p.parent.parent.name: p.read_text()
+             for p in (course / "feedback").glob(f"*/{LESSON}/*.html")}
+    assert sorted(pages) == ["complete", "h-print-history", "wrong-type"]
+    for learner, page in pages.items():
+        assert not _hidden_code_shown(page), learner
+    assert REMOVED in pages["h-print-history"]
+    assert "Hidden test did not pass" in pages["wrong-type"]

@@ -3,12 +3,20 @@
 Real users: learner A submits with `nbgrader submit` as A; learner B submits as A with
 `--student=A` (later, so stock nbgrader would let it win) and plants a symlink entry. The
 owner-checking collect takes A's work, refuses both of B's entries and says so in its log.
+
+Hostile content: B's own inbound folder (owner check passes) holds a notebook that is a link
+to the grader's source notebook, a link to /dev/zero, a FIFO, or has a name nbgrader cannot
+parse. Stock collect copies the model answers, fills the disk, or fails for everyone; here
+each is refused and logged, nothing of B's reaches submitted/, and A's work is collected in the
+same run. Collect runs with a 64 MB file-size limit so a regression fails instead of filling
+the disk.
 """
 
 from __future__ import annotations
 
 import os
 import pwd
+import resource
 import shutil
 import stat
 import subprocess
@@ -21,7 +29,7 @@ import nbformat
 import pytest
 
 from negotiation_course.hub.accounts import Learner, create_accounts
-from negotiation_course.hub.exchange import prepare_exchange
+from negotiation_course.hub.exchange import Refused, copy_without_links, prepare_exchange
 from tests.support.unix_users import remove_users, require_root, unique
 
 pytestmark = pytest.mark.slow
@@ -95,15 +103,7 @@ def test_collect_refuses_spoofed_and_symlinked_submissions(exchange, tmp_path):
 
     course_dir = tmp_path / "course"
     course_dir.mkdir()
-    collected = subprocess.run(
-        [NBGRADER, "collect", ASSIGNMENT, "--course", exchange["course_id"],
-         f"--Exchange.root={exchange['root']}",
-         "--ExchangeFactory.collect=negotiation_course.hub.exchange.OwnerCheckedCollect",
-         f"--CourseDirectory.root={course_dir}",
-         f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"],
-        cwd=course_dir, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": REPO,  # nbgrader's gradebook runs alembic from PATH
-             "PATH": os.pathsep.join([str(Path(NBGRADER).parent), os.environ["PATH"]])})
+    collected = _collect(exchange, course_dir)
     assert collected.returncode == 0, collected.stderr
     log = collected.stdout + collected.stderr
     got = nbformat.read(course_dir / "submitted" / a / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
@@ -111,3 +111,99 @@ def test_collect_refuses_spoofed_and_symlinked_submissions(exchange, tmp_path):
     assert not (course_dir / "submitted" / b).exists()
     assert f"is owned by {b}, not by {a}" in log, log
     assert "is a symlink" in log, log
+
+
+def _limit_file_size() -> None:  # stock collect copying /dev/zero dies here, not the disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 20, 64 << 20))
+
+
+def _collect(env: dict, course_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [NBGRADER, "collect", ASSIGNMENT, "--course", env["course_id"],
+         f"--Exchange.root={env['root']}",
+         "--ExchangeFactory.collect=negotiation_course.hub.exchange.OwnerCheckedCollect",
+         f"--CourseDirectory.root={course_dir}",
+         f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"],
+        cwd=course_dir, capture_output=True, text=True, timeout=120,
+        preexec_fn=_limit_file_size,
+        env={**os.environ, "PYTHONPATH": REPO,  # nbgrader's gradebook runs alembic from PATH
+             "PATH": os.pathsep.join([str(Path(NBGRADER).parent), os.environ["PATH"]])})
+
+
+def _inbound_of(env: dict, who: str) -> Path:
+    found = sorted((env["course"] / "inbound").glob(f"{env[who]}+{ASSIGNMENT}+*"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+SOURCE_TEXT = "MODEL ANSWERS of the grader's source notebook"
+
+
+@pytest.mark.parametrize("attack", ["source-link", "dev-zero", "fifo", "bad-name"])
+def test_collect_refuses_links_fifos_and_bad_names_inside_a_learners_own_folder(
+        exchange, tmp_path, attack):
+    a, b = exchange["a"], exchange["b"]
+    course_dir = tmp_path / "course"
+    source = course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source.parent.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(SOURCE_TEXT)]), source)
+    _submit(exchange, "a", "the work of A")
+    _submit(exchange, "b", "the work of B")
+    folder = _inbound_of(exchange, "b")  # B's own folder: the owner check passes
+    notebook = folder / f"{ASSIGNMENT}.ipynb"
+    if attack == "source-link":
+        done = _as(b, "ln", "-sfn", str(source), str(notebook), cwd=folder)
+        reason = f"{ASSIGNMENT}.ipynb is a symbolic link"
+    elif attack == "dev-zero":
+        done = _as(b, "ln", "-s", "/dev/zero", str(folder / "data.csv"), cwd=folder)
+        reason = "data.csv is a symbolic link"
+    elif attack == "fifo":
+        done = _as(b, "mkfifo", str(folder / "pipe"), cwd=folder)
+        reason = "pipe is a FIFO"
+    else:  # a name whose timestamp nbgrader cannot parse crashed the whole stock collect
+        done = _as(b, "mkdir", str(folder.with_name(f"{b}+{ASSIGNMENT}+not-a-time")),
+                   cwd=folder)
+        reason = "has a name nbgrader cannot read"
+    assert done.returncode == 0, done.stderr
+
+    collected = _collect(exchange, course_dir)
+    assert collected.returncode == 0, (collected.returncode, collected.stderr[-3000:])
+    log = collected.stdout + collected.stderr
+    got = nbformat.read(course_dir / "submitted" / a / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    assert got.cells[0].source == "the work of A"
+    assert "Refused submission" in log and reason in log, log
+    if attack == "bad-name":  # B's honest folder is still collected, the bad one is not
+        got = nbformat.read(course_dir / "submitted" / b / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+        assert got.cells[0].source == "the work of B"
+    else:
+        assert not (course_dir / "submitted" / b).exists()
+    assert SOURCE_TEXT not in "".join(
+        p.read_text(errors="replace") for p in (course_dir / "submitted").rglob("*")
+        if p.is_file() and not p.is_symlink())
+    assert not list(course_dir.glob(".collect-*"))
+
+
+def test_copy_without_links_copies_files_and_folders_and_refuses_the_rest(tmp_path):
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.ipynb").write_text("{}")
+    (src / "sub" / "b.txt").write_text("b")
+    (src / ".ipynb_checkpoints").mkdir()
+    copy_without_links(str(src), str(tmp_path / "out"), exclude=[".ipynb_checkpoints"])
+    assert (tmp_path / "out" / "sub" / "b.txt").read_text() == "b"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.ipynb", "sub"]
+
+    secret = tmp_path / "secret"
+    secret.write_text("SECRET")
+    (src / "sub" / "link").symlink_to(secret)
+    with pytest.raises(Refused, match="sub/link, a symbolic link"):
+        copy_without_links(str(src), str(tmp_path / "out2"))
+    (src / "sub" / "link").unlink()
+    os.mkfifo(src / "sub" / "pipe")
+    with pytest.raises(Refused, match="sub/pipe, a FIFO"):
+        copy_without_links(str(src), str(tmp_path / "out3"))
+    (src / "sub" / "pipe").unlink()
+    (tmp_path / "dirlink").symlink_to(src, target_is_directory=True)
+    with pytest.raises(Refused, match="without following links"):
+        copy_without_links(str(tmp_path / "dirlink"), str(tmp_path / "out4"))

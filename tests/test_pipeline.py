@@ -97,6 +97,19 @@ def test_the_intake_check_runs_first_in_nbgraders_converter(monkeypatch, tmp_pat
         "error: invalid learner id")
 
 
+def test_stock_generate_feedback_is_declared_to_hide_hidden_tests():
+    from nbgrader.preprocessors import GetGrades
+
+    from negotiation_course.grading.feedback import HideHiddenTests
+
+    cfg = copy.deepcopy(load_config(COURSE_ROOT))
+    assert cfg.GenerateFeedback.preprocessors[0] is HideHiddenTests
+    assert cfg.HideHiddenTests.course_dir == str(COURSE_ROOT)
+    cfg.GenerateFeedback.preprocessors = [GetGrades]  # nbgrader's own (shows hidden tests)
+    (problem,) = pipeline.problems(cfg)
+    assert "HideHiddenTests" in problem and "`make feedback`" in problem
+
+
 def _autograded_text(course: Path, learner: str) -> str:
     path = course / "autograded" / learner / LESSON / f"{LESSON}.ipynb"
     nb = nbformat.read(path, 4)

@@ -16,6 +16,14 @@ Limits: code that re-encodes the hidden source (reversed, base64) before printin
 recognised; the hidden tests of this course only record answers, so that text says nothing
 about the expected values.
 
+Stock ``nbgrader generate_feedback`` (what formgrader's "Generate feedback" button runs) gets
+the same preprocessors: :func:`configure_stock` is called by
+:func:`.pipeline.declare` from the course's ``nbgrader_config.py``, so it hides the hidden
+tests too and decides the rationales from the course and the gradebook (an assessment's only
+after its due date; when it cannot tell, none). It does not add ``make feedback``'s
+accessibility touches to the page (``lang``, focusable outputs): ``make feedback`` remains the
+instructor's command.
+
 ``--show-hidden-tests`` writes stock feedback, only for assignments whose due date (in the
 gradebook) has passed.
 
@@ -42,6 +50,7 @@ from pathlib import Path
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
 from .answer_key import ANSWER_MIME, WHY_PREFIX
 
@@ -93,11 +102,20 @@ class HideHiddenTests(NbGraderPreprocessor):
     """Remove hidden tests and every trace of them from a notebook before it becomes HTML."""
 
     #: Set per notebook by :func:`_one`: False holds the keys' rationales back (an assessment
-    #: before its deadline).
-    keep_rationales = True
+    #: before its deadline); None (stock ``nbgrader generate_feedback``) decides per notebook
+    #: from the course and the gradebook (:func:`rationales_shown`).
+    keep_rationales: bool | None = None
+
+    course_dir = Unicode("", help="The course directory (course.toml), for deciding whether "
+                         "an assignment's rationales may be shown").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         self._fragments = hidden_fragments(nb)
+        self._rationales = self.keep_rationales
+        if self._rationales is None:
+            info = resources.get("nbgrader", {})
+            self._rationales = rationales_shown(self.course_dir, info.get("db_url", ""),
+                                                info.get("assignment", ""))
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
@@ -105,7 +123,7 @@ class HideHiddenTests(NbGraderPreprocessor):
             cell.source = HIDDEN_RE.sub(PLACEHOLDER, cell.source)
             cell.outputs = [self._clean(out) for out in cell.get("outputs", [])
                             if ANSWER_MIME not in out.get("data", {})
-                            and (self.keep_rationales or not is_rationale(out))]
+                            and (self._rationales or not is_rationale(out))]
         return cell, resources
 
     def _clean(self, out: NotebookNode) -> NotebookNode:
@@ -124,6 +142,51 @@ class HideHiddenTests(NbGraderPreprocessor):
 
 def is_rationale(out: NotebookNode) -> bool:
     return out.get("output_type") == "stream" and str(out.get("text", "")).startswith(WHY_PREFIX)
+
+
+def rationales_shown(course_dir: str, db_url: str, assignment: str) -> bool:
+    """May ``assignment``'s feedback show the answer keys' rationales? A lesson's: yes; the
+    assessment's: only after its due date (in the gradebook). False when unsure."""
+    from nbgrader.api import Gradebook
+
+    from ..course import load as load_course
+
+    try:
+        if load_course(Path(course_dir)).role_of(assignment) != "assessment":
+            return True
+        with Gradebook(db_url) as gb:
+            return _deadline_passed(gb, assignment)
+    except Exception:  # no course.toml, no gradebook entry: hold the rationales back
+        return False
+
+
+#: What stock ``nbgrader generate_feedback`` runs (set by :func:`configure_stock`).
+def _stock_preprocessors() -> list:
+    from nbgrader.preprocessors import GetGrades
+
+    from .accessible_html import AccessibleCSS
+
+    return [HideHiddenTests, GetGrades, AccessibleCSS]
+
+
+def configure_stock(c, course_dir: Path) -> None:
+    """Make stock ``nbgrader generate_feedback`` (formgrader's button) hide hidden tests as
+    ``make feedback`` does; called by :func:`.pipeline.declare`."""
+    c.GenerateFeedback.preprocessors = _stock_preprocessors()
+    c.HideHiddenTests.course_dir = str(course_dir)
+    # Learner content inert: the course's nbgrader_config.py sets the sanitising
+    # HTMLExporter for formgrader and feedback alike (left to it, so formgrader's own view
+    # keeps nbconvert's CSS).
+
+
+def stock_problem(cfg) -> str:
+    """Why a loaded config's stock generate_feedback could show hidden tests ('' if not)."""
+    have = list(cfg.GenerateFeedback.get("preprocessors") or [])
+    if HideHiddenTests not in have:
+        return ("GenerateFeedback.preprocessors does not include negotiation_course.grading."
+                "feedback.HideHiddenTests: stock `nbgrader generate_feedback` (formgrader's "
+                "button) would show hidden tests; use `make feedback`")
+    return ""
 
 
 def _deadline_passed(gb, assignment: str) -> bool:
@@ -147,7 +210,7 @@ def _init(course_dir: str) -> None:
 
     fastimport.speed_up_nbgrader()
     hiding = Config()
-    hiding.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, AccessibleCSS]
+    hiding.GenerateFeedback.preprocessors = _stock_preprocessors()
     stock = Config()
     stock.GenerateFeedback.preprocessors = [GetGrades, AccessibleCSS]
     for config in (hiding, stock):  # learner content inert, hidden tests shown or not

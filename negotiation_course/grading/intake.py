@@ -38,7 +38,8 @@ def id_problem(name: str) -> str:
         "[A-Za-z0-9][A-Za-z0-9_.@-]{0,63})"
 
 
-def _kind(mode: int) -> str:
+def kind_name(mode: int) -> str:
+    """What a non-regular, non-folder entry is, for a refusal ('symbolic link', 'FIFO'...)."""
     if stat.S_ISLNK(mode):
         return "symbolic link"
     if stat.S_ISFIFO(mode):
@@ -86,14 +87,19 @@ def _cells_problem(path: Path) -> str:
     return ""
 
 
-def submission_problem(folder: Path) -> str:
-    """Why the submitted folder must not be graded ('' when it may), never following links."""
+def submission_problem(folder: Path, need_notebook: bool = True) -> str:
+    """Why the submitted folder must not be graded ('' when it may), never following links.
+
+    ``need_notebook=False`` (collect from the exchange) lets a folder with no notebook in it
+    through: it is safe to copy, and grading then names it
+    (``error: invalid submission (no notebook ...)``) rather than leaving it "missing".
+    """
     try:
         top = os.lstat(folder)
     except OSError as exc:
         return f"unreadable ({type(exc).__name__})"
     if not stat.S_ISDIR(top.st_mode):
-        return f"the assignment folder is a {_kind(top.st_mode)}"
+        return f"the assignment folder is a {kind_name(top.st_mode)}"
     count, total, notebooks = 0, 0, []
     stack = [(folder, 0)]
     while stack:
@@ -119,8 +125,8 @@ def submission_problem(folder: Path) -> str:
                 if depth == 0 and entry.name.endswith(".ipynb"):
                     notebooks.append(Path(entry.path))
             else:
-                return f"{rel} is a {_kind(mode)}"
-    if not notebooks:  # nothing to grade: say so, rather than "not graded yet"
+                return f"{rel} is a {kind_name(mode)}"
+    if not notebooks and need_notebook:  # nothing to grade: say so, rather than "not graded yet"
         return "no notebook (.ipynb file) in it"
     for nb in sorted(notebooks):
         if nb.lstat().st_size > MAX_NOTEBOOK_BYTES:

@@ -46,7 +46,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Bool, default
 
-from . import sandbox
+from . import feedback, sandbox
 from .config import limits_for, side_files_of, warm_kernels_of
 from .intake import id_problem, submission_problem
 from .preprocessors import CheckAnswerKeys, StripAnswerKeys
@@ -190,6 +190,9 @@ def declare(c, course_dir: Path) -> None:
     c.GradingExecute.output_mb = float(limits.output_mb)
     c.SandboxKernelManager.side_files = side_files_of(Path(course_dir))
     c.SandboxKernelManager.warm_kernels = warm_kernels_of(Path(course_dir))
+    # Stock `nbgrader generate_feedback` (formgrader's "Generate feedback" button) hides the
+    # hidden tests as `make feedback` does, instead of nbgrader's own list.
+    feedback.configure_stock(c, Path(course_dir))
 
 
 def problems(cfg) -> list[str]:
@@ -207,4 +210,7 @@ def problems(cfg) -> list[str]:
         found.append("nbgrader's Autograde does not check submissions first (the course's "
                      "nbgrader_config.py must call negotiation_course.grading.pipeline."
                      "declare)")
+    problem = feedback.stock_problem(cfg)
+    if problem:
+        found.append(problem)
     return found
