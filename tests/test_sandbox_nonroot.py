@@ -84,6 +84,8 @@ def test_sandbox_holds_when_grading_as_a_non_root_account(grader_account):
                                                             copy.deepcopy(rel)))
     submit(course, "h-fork-bomb", LIMIT_CASES["fork-bomb"](copy.deepcopy(src),
                                                           copy.deepcopy(rel)))
+    submit(course, "h-fill-kernel-folder",
+           LIMIT_CASES["fill-kernel-folder"](copy.deepcopy(src), copy.deepcopy(rel)))
     for case in ("read-source", "write-outside"):
         submit(course, f"h-{case}", SANDBOX_CASES[case](copy.deepcopy(src),
                                                         copy.deepcopy(rel)))
@@ -105,7 +107,8 @@ def test_sandbox_holds_when_grading_as_a_non_root_account(grader_account):
     rows = {r["learner"]: r for r in json.loads(proc.stdout.strip().splitlines()[-1])}
     assert rows["complete"]["score"] == 1 and not rows["complete"]["status"].startswith(
         "error"), rows
-    for learner in ("h-proc-snoop", "h-read-source", "h-write-outside", "h-fork-bomb"):
+    for learner in ("h-proc-snoop", "h-read-source", "h-write-outside", "h-fork-bomb",
+                    "h-fill-kernel-folder"):
         assert rows[learner]["score"] == 0 and rows[learner]["status"] == "graded", rows
 
     snoop = _outputs(course, "h-proc-snoop")
@@ -115,6 +118,10 @@ def test_sandbox_holds_when_grading_as_a_non_root_account(grader_account):
                  str(course), "submitted", "autograded"):
         assert leak not in snoop, leak
     assert "READ 0 files, 0 keys" in _outputs(course, "h-read-source")
+    # the one folder the kernel must write into (its sockets) is in memory, never the
+    # host's disk: a learner cannot fill the disk through it
+    filled_folder = _outputs(course, "h-fill-kernel-folder")
+    assert "KERNEL FOLDER ON tmpfs" in filled_folder, filled_folder
     found = re.search(r"FORK REFUSED after (\d+)", _outputs(course, "h-fork-bomb"))
     assert found and int(found.group(1)) < 128
     assert not (course / MARKER_FILE).exists()

@@ -132,6 +132,29 @@ print(f"CHILDREN HELD {{held}} of 3 GB; exit codes {{[c.returncode for c in chil
 '''
 
 #: 2 GB in 1 MB files, then 100,000 empty files, in the working folder and in /tmp.
+FILL_KERNEL_FOLDER = r'''
+import os
+from pathlib import Path
+folder = Path("/run/kernel")  # the kernel folder: its sockets and connection file
+best, kind = "", "?"
+for line in open("/proc/self/mountinfo"):  # the deepest mount holding the folder
+    fields = line.split()
+    point, fstype = fields[4], fields[fields.index("-") + 1]
+    if (str(folder) + "/").startswith(point.rstrip("/") + "/") and len(point) >= len(best):
+        best, kind = point, fstype
+print("KERNEL FOLDER ON", kind)
+written = 0
+try:
+    for i in range(64):
+        (folder / f"fill-{i}.bin").write_bytes(b"x" * 1024 * 1024)
+        written += 1
+    print("WROTE", written, "MB in the kernel folder")
+except OSError as exc:
+    print(f"KERNEL FOLDER FULL after {written} MB:", type(exc).__name__)
+for i in range(written):
+    (folder / f"fill-{i}.bin").unlink()
+'''
+
 FILL_DISK = r'''
 import os
 from pathlib import Path
@@ -216,6 +239,7 @@ LIMIT_CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "fork-bomb": _case(FORK_BOMB),
     "memory-children": _case(MEMORY_CHILDREN),
     "fill-disk": _case(FILL_DISK),
+    "fill-kernel-folder": _case(FILL_KERNEL_FOLDER),
     "print-flood": _case(PRINT_FLOOD),
     "proc-snoop": _case(PROC_SNOOP),
 }
@@ -226,6 +250,7 @@ LIMIT_EXPECTED: dict[str, tuple[str, float]] = {
     "fork-bomb": ("graded", 0.0),
     "memory-children": ("graded", 0.0),
     "fill-disk": ("graded", 0.0),
+    "fill-kernel-folder": ("graded", 0.0),
     "print-flood": ("graded", 0.0),
     "proc-snoop": ("graded", 0.0),
 }

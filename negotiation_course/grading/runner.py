@@ -36,7 +36,6 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 import time
 import traceback
 import warnings
@@ -58,7 +57,13 @@ from .executors import TIMED_OUT, WORKER_DIED, Attempt, Executor, LocalExecutor
 from .export import flag_failures, statuses, write_grades_csv
 from .intake import id_problem, remove_tree, submission_problem
 from .outcomes import ERROR, LearnerStatus, Outcome, OutcomeStore, fingerprint, submission_dir
-from .sandbox import SandboxKernelManager, SandboxUnavailable, opted_out, unmount_run
+from .sandbox import (
+    SandboxKernelManager,
+    SandboxUnavailable,
+    opted_out,
+    runtime_base,
+    unmount_run,
+)
 
 Pair = tuple[str, str]  # (assignment, learner)
 #: Failures another learner can cause (a shared limit exhausted): retried once, alone.
@@ -351,7 +356,7 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
     todo = _todo(course_dir, store, pairs, _submitted_in_gradebook(db_url, course_id),
                  settings.force)
 
-    base = Path(tempfile.gettempdir()) / f"nc-grade-{os.getuid()}"
+    base = runtime_base()
     base.mkdir(mode=0o700, exist_ok=True)
     _sweep_runtime(base)
     runtime = base / str(os.getpid())

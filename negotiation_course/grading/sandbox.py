@@ -434,6 +434,22 @@ def _with_open_parents(argv: list[str]) -> list[str]:
     return argv + [a for p in sorted(keep) for a in ("--chmod", "0755", p)]
 
 
+def runtime_base() -> Path:
+    """Where this account's grading runs keep their kernel folders (sockets, connection
+    files; as root also each kernel's tmpfs mount point).
+
+    Grading as root, each kernel folder is a tmpfs of its own, bounded in bytes and files,
+    so it may sit under /tmp. Grading as another account it cannot be mounted, and the
+    kernel can write into its folder (it must, to make its sockets): under /tmp that is the
+    host's disk, which one learner could fill. So it goes under /dev/shm, a memory file
+    system whose pages count against the kernel's memory limit where it has one, and which
+    the run's cleanup empties; /tmp only where /dev/shm cannot be used."""
+    shm = Path("/dev/shm")
+    if not _runs_as_root() and shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        return shm / f"nc-grade-{os.getuid()}"
+    return Path(tempfile.gettempdir()) / f"nc-grade-{os.getuid()}"
+
+
 class SandboxKernelClient(AsyncKernelClient):
     """A client that knows the moment its kernel is ready.
 
@@ -542,8 +558,7 @@ class SandboxKernelManager(AsyncKernelManager):
     # --- paths ----------------------------------------------------------------------
     def _root(self) -> Path:
         """A private (0700) per-process directory: sockets never collide across workers."""
-        root = Path(self.runtime_root or os.path.join(
-            tempfile.gettempdir(), f"nc-grade-{os.getuid()}", str(os.getpid())))
+        root = Path(self.runtime_root or runtime_base() / str(os.getpid()))
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(root.parent, 0o700)
         return root

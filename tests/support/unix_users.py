@@ -6,6 +6,7 @@ import grp
 import os
 import pwd
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,11 +38,13 @@ def remove_users(names, groups=()) -> None:
     """Delete users with their homes and the given groups; missing ones are fine."""
     for name in names:
         try:
-            pwd.getpwnam(name)
+            uid = pwd.getpwnam(name).pw_uid
         except KeyError:
             continue
         subprocess.run(["pkill", "-KILL", "-u", name], check=False)
         subprocess.run(["userdel", "-r", name], check=False, capture_output=True)
+        for base in ("/dev/shm", "/tmp"):  # the account's grading runtime folders
+            shutil.rmtree(f"{base}/nc-grade-{uid}", ignore_errors=True)
     for group in groups:
         try:
             grp.getgrnam(group)
