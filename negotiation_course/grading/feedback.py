@@ -237,6 +237,27 @@ def _one(learner: str, assignment: str, reveal: bool,
     return learner, assignment, error
 
 
+def _graded_pairs(autograded: Path) -> list[tuple[str, str]]:
+    """(learner, assignment) of each plain graded folder; a learner id outside the course's
+    pattern, or an entry that is a link, is named and skipped (only the grader writes
+    autograded/, so either means something other than make grade put it there)."""
+    from .intake import id_problem
+
+    pairs = []
+    if not autograded.is_dir() or autograded.is_symlink():
+        return pairs
+    for learner in sorted(autograded.iterdir(), key=lambda p: p.name):
+        problem = id_problem(learner.name) or (
+            "a link, not a folder" if learner.is_symlink() or not learner.is_dir() else "")
+        if problem:
+            print(f"feedback: skipped autograded/{learner.name!r}: {problem}", file=sys.stderr)
+            continue
+        for folder in sorted(learner.iterdir(), key=lambda p: p.name):
+            if folder.is_dir() and not folder.is_symlink():
+                pairs.append((learner.name, folder.name))
+    return pairs
+
+
 def generate(course_dir: Path, show_hidden: bool = False,
              workers: int = 2) -> dict[str, list[str]]:
     """Write ``feedback/<learner>/<assignment>/*.html``; returns learners by assignment."""
@@ -252,8 +273,7 @@ def generate(course_dir: Path, show_hidden: bool = False,
     course_dir = course_dir.resolve()
     course_id = load_config(course_dir).CourseDirectory.get("course_id") or "default_course"
     autograded = course_dir / "autograded"
-    pairs = sorted((p.parent.name, p.name) for p in autograded.glob("*/*") if p.is_dir()) \
-        if autograded.is_dir() else []
+    pairs = _graded_pairs(autograded)
     from ..course import load as load_course
 
     model = load_course(course_dir)
