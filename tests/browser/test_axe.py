@@ -50,3 +50,28 @@ def test_lesson_page_has_no_serious_violation(page, notebook: Path, tmp_path: Pa
     html.write_text(accessible_html.render_notebook(notebook))
     found = axe.violations(page, html)
     assert not axe.blocking(found), axe.summary(axe.blocking(found))
+
+
+WITH_OUTPUTS = [p for p in sorted(Path(release_dir().parent / "source").glob("*/*.ipynb"))
+                if p.parent.name.startswith(("lesson-01", "lesson-02", "lesson-03", "assessment"))]
+
+
+@pytest.mark.parametrize("master", WITH_OUTPUTS, ids=[p.parent.name for p in WITH_OUTPUTS])
+def test_a_lesson_with_its_outputs_has_no_serious_violation(page, master: Path,
+                                                            tmp_path: Path) -> None:
+    """What feedback shows of a content lesson: its tables, charts (alt text) and friendly
+    check messages, from the model answers run in a kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(master, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(master.parent)}}).execute()
+    assert any(o.get("output_type") in ("display_data", "execute_result")
+               for c in nb.cells for o in c.get("outputs", [])), "nothing rendered"
+    executed = tmp_path / master.name
+    nbformat.write(nb, executed)
+    html = tmp_path / f"{master.stem}.html"
+    html.write_text(accessible_html.render_notebook(executed))
+    found = axe.violations(page, html)
+    assert not axe.blocking(found), axe.summary(axe.blocking(found))
