@@ -88,6 +88,18 @@ def test_the_exchange_is_sticky_and_the_course_folder_the_graders(exchange):
     assert planted.returncode != 0 and course.is_dir()
 
 
+def test_a_course_folder_a_learner_planted_is_refused_not_adopted(exchange):
+    root, b = exchange["root"], exchange["b"]
+    planted = _as(b, "mkdir", "-p", str(root / "other-course" / "outbound" / "fake"),
+                  cwd=root)
+    assert planted.returncode == 0, planted.stderr  # the sticky root lets anyone make one
+    grader = pwd.getpwuid(exchange["course"].stat().st_uid).pw_name
+    with pytest.raises(RuntimeError, match="was made by uid"):
+        prepare_exchange(root, "other-course", grader)
+    assert pwd.getpwuid((root / "other-course").stat().st_uid).pw_name == b  # not adopted
+    assert prepare_exchange(root, exchange["course_id"], grader) == exchange["course"]
+
+
 def test_collect_refuses_spoofed_and_symlinked_submissions(exchange, tmp_path):
     a, b = exchange["a"], exchange["b"]
     _submit(exchange, "a", "the work of A")

@@ -6,7 +6,7 @@ owner-checking collect. Put this beside (or load it after) the course config, e.
 ~grader/.jupyter/nbgrader_config.py, and the learner-side global config
 (/etc/jupyter/nbgrader_config.py) with the same Exchange.root and course id.
 
-Setup, as root, in this order (before any learner exists):
+Setup, as root, in this order (the exchange refuses a folder of it that a learner made):
     python -m negotiation_course.hub.accounts --roster roster.csv --group formgrade-negotiation
     python -m negotiation_course.hub.exchange --root /srv/nbgrader/exchange --grader grader
 """

@@ -28,7 +28,8 @@ release_feedback the grader's own feedback pages (:class:`OwnerOnlyReleaseFeedba
 
 `prepare_exchange` makes the exchange root sticky (1777, so nobody removes or renames another
 user's entries; nbgrader issue 1225) and the course folder with outbound/inbound/feedback owned
-by the grader account before any learner exists, so no learner can plant a fake course folder.
+by the grader account, and refuses one it finds made by anyone else, so no learner can plant a
+fake course folder.
 """
 
 from __future__ import annotations
@@ -305,17 +306,30 @@ def _make_groupshared(dest: str) -> None:
 
 
 def _ensure(path: Path, mode: int, uid: int, gid: int) -> None:
-    path.mkdir(exist_ok=True)
-    if path.is_symlink():
-        raise RuntimeError(f"{path} is a symlink; refusing to use it as part of the exchange")
-    os.chown(path, uid, gid)
+    """``path`` as a folder of ``uid`` with ``mode``. One that already exists must be a
+    plain folder made by root or by ``uid``: a folder a learner made (say, a course folder
+    planted in the sticky root before this ran, with fake assignments in it) is refused,
+    never adopted."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        path.mkdir()
+        st = path.lstat()
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise RuntimeError(f"{path} is not a plain folder; refusing to use it as part of "
+                           "the exchange")
+    if st.st_uid not in (0, uid):
+        raise RuntimeError(f"{path} was made by uid {st.st_uid}, not by root or the grader: "
+                           "look at what is in it, remove it and run this again")
+    os.chown(path, uid, gid, follow_symlinks=False)
     path.chmod(mode)
 
 
 def prepare_exchange(root: Path, course_id: str, grader: str) -> Path:
     """Sticky exchange root (root's) and the course folder (grader's); returns the course folder.
 
-    Run as root before any learner has an account; safe to run again.
+    Run as root; safe to run again, also once learners have accounts: a folder of the
+    exchange that someone else made is refused (see :func:`_ensure`).
     """
     account = pwd.getpwnam(grader)
     root.mkdir(parents=True, exist_ok=True)
