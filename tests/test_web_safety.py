@@ -121,7 +121,7 @@ def _markup(path: Path) -> _Markup:
 def test_feedback_pages_hold_no_learner_markup(hostile):
     pages = sorted((hostile.course / "feedback").glob(f"*/{LESSON}/{LESSON}.html"))
     baseline = _markup(hostile.course / "feedback" / BASELINE / LESSON / f"{LESSON}.html")
-    assert len(pages) == len(web_cases.EXPECTED) + len(hostile.ids) + 1
+    assert len(pages) == len(web_cases.EXPECTED) + len(hostile.ids) + 1  # BROKEN: none
     for page in pages:
         found = _markup(page)
         assert found.scripts == baseline.scripts and found.bad == [], (page, found.bad)

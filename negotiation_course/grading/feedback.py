@@ -238,23 +238,30 @@ def _one(learner: str, assignment: str, reveal: bool,
 
 
 def _graded_pairs(autograded: Path) -> list[tuple[str, str]]:
-    """(learner, assignment) of each plain graded folder; a learner id outside the course's
-    pattern, or an entry that is a link, is named and skipped (only the grader writes
-    autograded/, so either means something other than make grade put it there)."""
+    """(learner, assignment) of each plain graded folder. An entry that is a link is named
+    and skipped (only the grader writes autograded/, so a link is something other than
+    make grade put there). A learner id outside the course's pattern (possible only when
+    someone copied folders in by hand) is named and still gets its page: every id is
+    written into the page as escaped text."""
     from .intake import id_problem
 
     pairs = []
     if not autograded.is_dir() or autograded.is_symlink():
         return pairs
     for learner in sorted(autograded.iterdir(), key=lambda p: p.name):
-        problem = id_problem(learner.name) or (
-            "a link, not a folder" if learner.is_symlink() or not learner.is_dir() else "")
-        if problem:
-            print(f"feedback: skipped autograded/{learner.name!r}: {problem}", file=sys.stderr)
+        if learner.is_symlink() or not learner.is_dir():
+            print(f"feedback: skipped autograded/{learner.name!r}: not a plain folder",
+                  file=sys.stderr)
             continue
+        if id_problem(learner.name):
+            print(f"feedback: autograded/{learner.name!r}: {id_problem(learner.name)}",
+                  file=sys.stderr)
         for folder in sorted(learner.iterdir(), key=lambda p: p.name):
             if folder.is_dir() and not folder.is_symlink():
                 pairs.append((learner.name, folder.name))
+            else:
+                print(f"feedback: skipped autograded/{learner.name}/{folder.name}: not a "
+                      "plain folder", file=sys.stderr)
     return pairs
 
 

@@ -24,7 +24,7 @@ from .grading_support import LESSON, filled, notebooks, small_course, submit
 COURSE_ID = "salary-negotiation-specialist"
 BASELINE = "baseline"  # an ordinary learner: the pages as nbgrader means them
 NAMED = "w-display-html-js"  # also gets hostile first and last names
-BROKEN = "w-invalid-json"  # a grading error, so formgrader flags are written
+BROKEN = "w-kernel-died"  # a grading error, so formgrader flags are written
 
 
 class Listener(http.server.ThreadingHTTPServer):
@@ -97,7 +97,7 @@ def _build(factory) -> HostileCourse:
     for case, make in web_cases.cases(listener.url).items():
         submit(course, f"w-{case}", make(copy.deepcopy(src), copy.deepcopy(rel)))
     submit(course, BASELINE, filled("complete"))
-    submit(course, BROKEN, hostile.invalid_json(src, rel))
+    submit(course, BROKEN, hostile.os_exit(src, rel))  # graded, then flagged
     rows = grade_course(course, 2, progress=False, limits={"wall_seconds": 20})
     db_url = db_url_of(course)
     ids = web_cases.hostile_ids(listener.url)
