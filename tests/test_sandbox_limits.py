@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from negotiation_course.demo.sandbox_cases import LIMIT_CASES
+from negotiation_course.demo.sandbox_cases import LIMIT_CASES, fork_code
 from negotiation_course.demo.sandbox_cases import LIMIT_EXPECTED as EXPECTED
 from negotiation_course.grading import kernel_limits
 from negotiation_course.grading.outcomes import OutcomeStore
@@ -155,20 +155,7 @@ def fill(mb):
 below = __BELOW__
 print("TMP BELOW", fill(below), "of", below)
 print("TMP FILLED", fill(400))
-children = []
-try:
-    for _ in range(2000):
-        pid = os.fork()
-        if pid == 0:
-            time.sleep(3)
-            os._exit(0)
-        children.append(pid)
-    print("FORKED ALL", len(children))
-except OSError as exc:
-    print("FORK REFUSED after", len(children), type(exc).__name__)
-for pid in children:
-    os.waitpid(pid, 0)
-"""
+""" + fork_code(2000, 3)
 
 
 def _tmp_bound(work_mb: int) -> int:

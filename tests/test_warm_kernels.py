@@ -77,6 +77,14 @@ async def _start(folder: Path, config: Config | None = None) -> SandboxKernelMan
     return km
 
 
+async def _run_then_stop(km: SandboxKernelManager, code: str) -> str:
+    """What ``code`` printed; the kernel is shut down whatever happened."""
+    try:
+        return await _run(km, code)
+    finally:
+        await km.shutdown_kernel(now=True)
+
+
 async def _run(km: SandboxKernelManager, code: str) -> str:
     kc = km.client()
     kc.start_channels()
@@ -144,10 +152,7 @@ def test_a_dead_image_costs_no_kernel(tmp_path):
             zygote.proc.kill()
             zygote.proc.wait()
         second = await _start(_folder(tmp_path))
-        try:
-            return first.warm, await _run(second, "print(6 * 7)")
-        finally:
-            await second.shutdown_kernel(now=True)
+        return first.warm, await _run_then_stop(second, "print(6 * 7)")
 
     first_warm, out = _run_coroutine(scenario())
     assert first_warm
@@ -167,10 +172,7 @@ def test_a_child_that_cannot_be_set_up_starts_cold(tmp_path, monkeypatch, capfd)
 
     async def scenario():
         km = await _start(_folder(tmp_path))
-        try:
-            return km.warm, await _run(km, "print('still graded')")
-        finally:
-            await km.shutdown_kernel(now=True)
+        return km.warm, await _run_then_stop(km, "print('still graded')")
 
     warm, out = _run_coroutine(scenario())
     assert not warm and out == "still graded\n"

@@ -103,14 +103,17 @@ for target in targets:
 #: run meanwhile).
 HOLD_SECONDS = 4
 
-FORK_BOMB = rf'''
+def fork_code(tries: int, hold_seconds: float) -> str:
+    """Kernel code that forks up to ``tries`` children, each holding for ``hold_seconds``,
+    and prints how far it got (``FORKED ALL n`` or ``FORK REFUSED after n``)."""
+    return f'''
 import os, time
 children = []
 try:
-    for _ in range(100_000):
+    for _ in range({tries}):
         pid = os.fork()
         if pid == 0:
-            time.sleep({HOLD_SECONDS})
+            time.sleep({hold_seconds})
             os._exit(0)
         children.append(pid)
     print("FORKED ALL", len(children))
@@ -119,6 +122,9 @@ except OSError as exc:
 for pid in children:
     os.waitpid(pid, 0)
 '''
+
+
+FORK_BOMB = fork_code(100_000, HOLD_SECONDS)
 
 #: Three children of one kernel, each touching 1 GB (3 GB against a 2 GB kernel limit).
 MEMORY_CHILDREN = rf'''
