@@ -547,3 +547,11 @@ def test_the_welcome_lists_the_lesson():
     welcome = (COURSE_ROOT / "lessons" / "lesson-00-welcome.md").read_text(encoding="utf-8")
     assert "- **Lesson 3: Negotiating the offer**: about" in welcome
     assert "three lessons" in welcome and "item 3 in\nLesson 3" in welcome
+
+
+def test_the_lesson_points_to_the_mock_negotiation_and_its_briefs():
+    """Lesson 3's case is the one the instructor conversation plays out (issue 15 item 8)."""
+    prose = "\n".join(c.source for c in read_nb(source_path(NAME)).cells
+                      if c.cell_type == "markdown")
+    assert "mock negotiation" in prose and "`mock-negotiation`" in prose
+    assert (COURSE_ROOT / "student" / "mock-negotiation" / "learner-brief.md").is_file()
