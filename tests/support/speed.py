@@ -34,7 +34,10 @@ GROUP_BY_FIXTURE = {"server": "lab-server", "scratch_course": "scratch-course",
 #: Modules sharing the graded cohort of tests/support/grading_support.graded_course.
 GROUP_BY_MODULE = {"test_grading": "graded-cohort", "test_sandbox": "graded-cohort",
                    "test_feedback": "graded-cohort", "test_axe": "graded-cohort",
-                   "test_scoring_integrity": "graded-cohort"}
+                   "test_scoring_integrity": "graded-cohort",
+                   # its module fixture grades every hostile case of every assignment
+                   # (about 3 minutes): built in one worker, not in both
+                   "test_assignments": "assignments-harness"}
 
 
 def mark_slow_by_fixture(items) -> None:
