@@ -18,14 +18,8 @@ from .support.speed import _fast_tests_start_nothing_heavy  # noqa: F401 (autous
 speed.install()
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     speed.mark_slow_by_fixture(items)
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist sends the collected ids to be scheduled
-def pytest_collection_finish(session):
-    speed.apply_xdist_groups(session.config, session.items)
 
 
 def pytest_sessionfinish(session):

@@ -9,7 +9,6 @@ right marker, so the fast loop cannot silently grow slow.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from pathlib import PurePath
@@ -52,27 +51,6 @@ def mark_slow_by_fixture(items) -> None:
                                              if getattr(item, "module", None) else "")
         if group and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(group))
-
-
-def apply_xdist_groups(config, items) -> None:
-    """Give each grouped test the ``nodeid@group`` that ``--dist loadgroup`` schedules by.
-
-    pytest-xdist 3.8 adds the suffix by assigning ``item._nodeid``; pytest 9 keeps a node's
-    id in ``item._id``, so that assignment is silently lost and every group is spread over
-    the workers (each worker then builds every shared setup again). Here the id gets the
-    suffix the way pytest 9 stores it; with an older pytest, where xdist's suffix took,
-    nothing changes."""
-    if not config.getvalue("loadgroup"):
-        return
-    for item in items:
-        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
-                         for m in item.iter_markers("xdist_group")})
-        node_id = getattr(item, "_id", None)
-        if not groups or node_id is None or "@" in item.nodeid:
-            continue
-        grouped = dataclasses.replace(node_id)
-        object.__setattr__(grouped, "_str_cache", f"{item.nodeid}@{'_'.join(groups)}")
-        item._id = grouped
 
 
 def _heavy(args) -> str | None:
