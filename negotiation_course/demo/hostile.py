@@ -215,11 +215,15 @@ checks.number = checks.choice = checks.choices = checks.text = checks.function =
 checks.record = lambda *a, **k: None
 def _forge(info):
     for answer_id in re.findall(r"record\\(\\s*[\"']([^\"']+)", info.raw_cell or ""):
-        for guess in (0, 0.5, 1, 100, "yes", ["a"]):
+        for guess in GUESSES:
             display({_MIME: {"id": answer_id, "value": guess},
                      "text/plain": "Answer recorded for grading."}, raw=True)
 get_ipython().events.register("pre_run_cell", _forge)
 '''
+#: What the forged records claim: several guesses per answer; or one number too large for
+#: a float (the comparison once raised OverflowError, an error instead of a wrong answer).
+MANY_GUESSES = "GUESSES = (0, 0.5, 1, 100, 'yes', ['a'])\n"
+ONE_HUGE_NUMBER = "GUESSES = (10 ** 400,)\n"
 
 
 def pre_run_hook(source: NotebookNode, release: NotebookNode) -> bytes:
@@ -233,7 +237,13 @@ def patched_record(source: NotebookNode, release: NotebookNode) -> bytes:
 
 
 def forged_record(source: NotebookNode, release: NotebookNode) -> bytes:
-    return _with_code_in_answers(release, FORGED_RECORD + _gaming_assignments(source, "None"))
+    code = MANY_GUESSES + FORGED_RECORD + _gaming_assignments(source, "None")
+    return _with_code_in_answers(release, code)
+
+
+def forged_huge_number(source: NotebookNode, release: NotebookNode) -> bytes:
+    code = ONE_HUGE_NUMBER + FORGED_RECORD + _gaming_assignments(source, "None")
+    return _with_code_in_answers(release, code)
 
 
 CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
@@ -251,6 +261,7 @@ CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "pre-run-hook": pre_run_hook,
     "patched-record": patched_record,
     "forged-record": forged_record,
+    "forged-huge-number": forged_huge_number,
 }
 
 #: The status and score every case must end with when graded through the real pipeline
@@ -276,6 +287,7 @@ EXPECTED: dict[str, tuple[str, float]] = {
     "pre-run-hook": GRADED_ZERO,  # only the key comparison scores, not execute_results
     "patched-record": GRADED_ZERO,
     "forged-record": GRADED_ZERO,
+    "forged-huge-number": GRADED_ZERO,  # a wrong answer, not a grader error
 }
 assert set(EXPECTED) == set(CASES)
 
