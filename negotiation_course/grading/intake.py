@@ -38,6 +38,20 @@ def id_problem(name: str) -> str:
         "[A-Za-z0-9][A-Za-z0-9_.@-]{0,63})"
 
 
+def learner_problem(name: str, folder: Path) -> str:
+    """Why the learner ``name`` with ``submitted/<name>`` at ``folder`` is not graded at all
+    ('' when they may be): an id outside :data:`LEARNER_ID`, or an entry that is not a plain
+    folder (never followed)."""
+    problem = id_problem(name)
+    if problem:
+        return problem
+    try:
+        plain = stat.S_ISDIR(os.lstat(folder).st_mode)
+    except OSError:
+        plain = False
+    return "" if plain else "invalid submission (the learner folder is not a plain folder)"
+
+
 def kind_name(mode: int) -> str:
     """What a non-regular, non-folder entry is, for a refusal ('symbolic link', 'FIFO'...)."""
     if stat.S_ISLNK(mode):

@@ -25,8 +25,6 @@ runs sandboxed or grades nobody.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import asdict
 from pathlib import Path
 
@@ -48,7 +46,7 @@ from traitlets import Bool, default
 
 from . import feedback, sandbox
 from .config import limits_for, side_files_of, warm_kernels_of
-from .intake import id_problem, submission_problem
+from .intake import learner_problem, submission_problem
 from .preprocessors import CheckAnswerKeys, StripAnswerKeys
 from .repair import LimitOutputBytes, RepairDuplicateCells
 from .sanitize import SanitizeLearnerContent
@@ -117,15 +115,10 @@ class InvalidSubmission(NbGraderException):
 def intake_status(folder: Path, learner: str) -> str:
     """``error: ...`` for ``submitted/<learner>/<assignment>`` when it must not be graded
     ('' when it may): the checks and wording of ``make grade`` (:mod:`.runner`)."""
-    problem = id_problem(learner)
+    problem = learner_problem(learner, folder.parent)
     if problem:
         return f"error: {problem}"
-    try:
-        plain = stat.S_ISDIR(os.lstat(folder.parent).st_mode)
-    except OSError:
-        plain = False
-    problem = (submission_problem(folder) if plain
-               else "the learner folder is not a plain folder")
+    problem = submission_problem(folder)
     return f"error: invalid submission ({problem})" if problem else ""
 
 

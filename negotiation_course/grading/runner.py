@@ -55,7 +55,7 @@ from .dask_grading import DaskUnavailable
 from .events import take_events
 from .executors import TIMED_OUT, WORKER_DIED, Attempt, Executor, LocalExecutor
 from .export import flag_failures, statuses, write_grades_csv
-from .intake import id_problem, remove_tree, submission_problem
+from .intake import id_problem, learner_problem, remove_tree, submission_problem
 from .outcomes import ERROR, LearnerStatus, Outcome, OutcomeStore, fingerprint, submission_dir
 from .sandbox import (
     SandboxKernelManager,
@@ -121,9 +121,7 @@ def refused_learners(course_dir: Path) -> list[tuple[str, str]]:
     """(name, why) for every entry of ``submitted/`` that is not graded as a learner."""
     out = []
     for e in _entries(course_dir):
-        problem = id_problem(e.name)
-        if not problem and not e.is_dir(follow_symlinks=False):
-            problem = "invalid submission (the learner folder is not a plain folder)"
+        problem = learner_problem(e.name, Path(e.path))
         if problem:
             out.append((e.name, problem))
     return out

@@ -69,14 +69,8 @@ class SneakyStr(str):
     __hash__ = str.__hash__
 
 
-class SneakyFloat(float):
+class SneakyFloat(AlwaysEqual, float):
     """A float subclass equal to, and never less or greater than, anything."""
-
-    def __eq__(self, other):
-        return True
-
-    def __ne__(self, other):
-        return False
 
     def __lt__(self, other):
         return False
