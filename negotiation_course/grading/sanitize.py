@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import html
 import math
 import re
@@ -173,12 +174,30 @@ def literal(source: str, why: str) -> str:
     return f"{LITERAL_NOTE.format(why=why)}\n\n{fence}text\n{source}\n{fence}"
 
 
+#: Markdown cells up to this size are remembered once sanitised (per process).
+_REMEMBERED_CHARS = 20_000
+
+
 def sanitize_markdown(source: str, attachments: Iterable[str] = ()) -> str:
     """Plain Markdown unchanged; raw HTML sanitised; script-capable Markdown made literal.
 
     ``attachments``: names of the cell's (already sanitised) image attachments.
     """
-    attachments = set(attachments)
+    attachments = frozenset(attachments)
+    if isinstance(source, str) and len(source) <= _REMEMBERED_CHARS:
+        return _sanitize_remembered(source, attachments)
+    return _sanitize(source, attachments)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sanitize_remembered(source: str, attachments: frozenset[str]) -> str:
+    """Why: most Markdown cells are the lesson's own, the same in every submission; parsing
+    each again is ~5% of a graded notebook's grader time. The result depends only on the
+    text and the attachment names, so it is computed once per process."""
+    return _sanitize(source, attachments)
+
+
+def _sanitize(source: str, attachments: frozenset[str]) -> str:
     has_html, risks = markdown_risks(source, attachments)
     if not has_html and not risks:
         return source
