@@ -73,6 +73,7 @@ from pathlib import Path
 from queue import Empty
 
 import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
@@ -118,6 +119,7 @@ ctx = zmq.Context()
 front, back = ctx.socket(zmq.XSUB), ctx.socket(zmq.XPUB)
 front.setsockopt(zmq.MAXMSGSIZE, max_bytes)
 front.setsockopt(zmq.RCVHWM, hwm)
+front.setsockopt(zmq.RECONNECT_IVL, 10)  # started before the kernel: connect once it binds
 back.setsockopt(zmq.SNDHWM, hwm)
 monitor = front.get_monitor_socket(zmq.EVENT_DISCONNECTED)
 back.bind(down)
@@ -468,24 +470,33 @@ class SandboxKernelClient(AsyncKernelClient):
 
     async def _ready_when_seen(self, timeout: float | None = None) -> None:
         end = time.monotonic() + (float("inf") if timeout is None else timeout)
+        shell, iopub = self.shell_channel, self.iopub_channel
+        poller = zmq.asyncio.Poller()
+        poller.register(shell.socket, zmq.POLLIN)
+        poller.register(iopub.socket, zmq.POLLIN)
         while True:
             msg_id = self.kernel_info()
             reply, idle = None, False
             round_end = min(time.monotonic() + 1.0, end)  # for the reply, as the original
-            while not (reply and idle) and time.monotonic() < round_end:
-                if reply is None:
-                    msg = await self._next(self.shell_channel, 0.02)
-                    if (msg and msg["msg_type"] == "kernel_info_reply"
+            while not (reply and idle):
+                left = round_end - time.monotonic()
+                if left <= 0:
+                    break
+                ready = dict(await poller.poll(max(1, int(left * 1000))))
+                if ready.get(shell.socket):
+                    msg = await self._next(shell, 0)
+                    if (reply is None and msg and msg["msg_type"] == "kernel_info_reply"
                             and msg["parent_header"].get("msg_id") == msg_id):
                         # then a moment for its idle; if IOPub was not subscribed yet it
                         # never comes, and asking again is cheaper than waiting
                         reply = msg
                         round_end = min(time.monotonic() + 0.05, end)
-                msg = await self._next(self.iopub_channel, 0.02)
-                if (msg and msg["msg_type"] == "status"
-                        and msg["parent_header"].get("msg_id") == msg_id
-                        and msg["content"].get("execution_state") == "idle"):
-                    idle = True
+                if ready.get(iopub.socket):
+                    msg = await self._next(iopub, 0)
+                    if (msg and msg["msg_type"] == "status"
+                            and msg["parent_header"].get("msg_id") == msg_id
+                            and msg["content"].get("execution_state") == "idle"):
+                        idle = True
             if reply and idle:
                 self._handle_kernel_info_reply(reply)
                 return
@@ -655,6 +666,7 @@ class SandboxKernelManager(AsyncKernelManager):
         """
         kc = super().client(**kwargs)
         kc.context.setsockopt(zmq.RCVHWM, int(self.queued_messages))
+        kc.context.setsockopt(zmq.RECONNECT_IVL, 10)  # the relay may bind a moment later
         if self._relay_port is not None:
             kc.iopub_port = self._relay_port
         return kc
@@ -688,6 +700,9 @@ class SandboxKernelManager(AsyncKernelManager):
         self._stderr = open(self._kdir / "kernel.log", "wb")  # noqa: SIM115 (closed in cleanup)
         kw["stderr"] = self._stderr
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # The relay (a process of its own) starts now, while the kernel starts, not after:
+        # its interpreter start would otherwise delay the kernel's first output.
+        self.start_relay()
         # The launcher, prlimit and bwrap start with nothing of the grader's environment
         # (it may hold a gradebook URL with a password): bwrap, as the sandbox's pid 1,
         # would otherwise show it in /proc/1/environ.
@@ -795,7 +810,8 @@ class SandboxKernelManager(AsyncKernelManager):
         # Interrupts go over the control channel: signals cannot reach into the sandbox.
         self.kernel_spec.interrupt_mode = "message"
         await super()._async_post_start_kernel(**kw)
-        self.start_relay()
+        if self._relay is None:
+            self.start_relay()
         self.timed_out = False
         self.died = None
         self._stopping = False
@@ -983,8 +999,13 @@ class BoundedExecute(Execute):
                              f"{self.output_mb:g} MB; {self._dropped:,} later output "
                              "message(s) were discarded as they arrived")
 
+    async def async_start_new_kernel(self, **kwargs) -> None:
+        timings.mark("kernel_start")  # the kernel folder, its launch, until it answers
+        await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # nbclient binds the sync one too
+
     async def async_start_new_kernel_client(self):
-        timings.mark("kernel_start")
         kc = await super().async_start_new_kernel_client()
         timings.mark("kernel_ready")
         self._iopub_timeout0 = self.iopub_timeout

@@ -30,6 +30,7 @@ grader starts that kernel cold), and ``{"id", "exit"}`` (its exit status).
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -48,7 +49,14 @@ STASH = "/run/stash"
 WARM_IMPORTS = ["ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas",
                 "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
                 "negotiation_course.checks", "negotiation_course.data",
-                "negotiation_course.plots", "negotiation_course.tables"]
+                "negotiation_course.plots", "negotiation_course.tables",
+                # what ipykernel imports only once a kernel object exists (its debugger
+                # brings debugpy: ~0.1 s and a `uname -p` subprocess per kernel otherwise)
+                "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+                "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic",
+                "sqlite3", "pdb", "pydoc", "faulthandler", "mimetypes", "tornado.gen",
+                "tornado.locks", "tornado.queues", "tornado.platform.asyncio",
+                "encodings.idna", "encodings.latin_1", "encodings.ascii"]
 INLINE = "module://matplotlib_inline.backend_inline"
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
@@ -307,6 +315,10 @@ def main() -> None:
         _say({"ready": False, "why": f"{threading.active_count()} threads after imports"})
         return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    # Everything imported so far is moved out of the garbage collector's reach: a child's
+    # collections then never walk (and so never write to, and copy) the inherited pages.
+    gc.collect()
+    gc.freeze()
     _say({"ready": True, "seconds": round(seconds, 2)})
     for line in sys.stdin:
         try:
