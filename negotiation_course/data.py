@@ -85,7 +85,8 @@ def _read_descriptor(path: str, mtime_ns: int) -> dict[str, Any]:
     if not isinstance(resources, list):
         raise DataFileError(f"{path}: the descriptor has no 'resources' list")
     by_name = {r["name"]: r for r in resources}
-    return {"descriptor": descriptor, "by_name": by_name, "plans": {}}
+    # "version": stands for this parse of the descriptor in the keys of loaded tables
+    return {"descriptor": descriptor, "by_name": by_name, "plans": {}, "version": object()}
 
 
 def _package(root: Path | None = None) -> dict[str, Any]:
@@ -300,14 +301,18 @@ def _steps(name: str, package: dict[str, Any]) -> tuple[Step, ...]:
 # Loading
 
 
-def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV file, with errors that name the file and row."""
+def _text(path: Path) -> str:
+    """A data file's text, with errors that name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise MissingDataFileError(f"{path}: the data file is missing") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: cannot read the file as UTF-8 text: {exc}") from exc
+
+
+def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV file's text, with errors that name the file and row."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -357,7 +362,26 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     package = _package(root)
     resource = _resource(name, root)
     path = (root or data_dir()) / resource["path"]
-    header, rows = _rows(path)
+    text = _text(path)
+    key = (name, str(path), text, package["version"])
+    frame = _PARSED.get(key)
+    if frame is None:
+        frame = _parse(name, path, text, package, resource)
+        while len(_PARSED) >= 64:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = frame
+    return frame.copy(deep=True)  # each caller its own (a learner may change it)
+
+
+#: Tables parsed and checked, by (name, file, its text, descriptor version). Why: grading
+#: loads the same tables in every kernel; the grading kernels' image parses them once for
+#: all of its kernels. The file is still read on every load, so an edit is seen at once.
+_PARSED: dict[tuple, pd.DataFrame] = {}
+
+
+def _parse(name: str, path: Path, text: str, package: dict[str, Any],
+           resource: dict[str, Any]) -> pd.DataFrame:
+    header, rows = _rows(path, text)
     steps = _steps(name, package)
     expected = [step[0] for step in steps]
     if header != expected:

@@ -335,3 +335,16 @@ def test_schema_mismatch_in_descriptor_is_reported(copy: Path) -> None:
         data.load(CENSUS, root=copy)
     problems = data.validate(copy)
     assert any("row 2" in p and "field 'year'" in p for p in problems), problems
+
+
+def test_each_load_is_its_own_copy_and_an_edit_is_seen_at_once(copy: Path) -> None:
+    first = data.load("census_p60_282_a7_earnings_by_sex", copy)
+    first.iloc[0, 0] = None  # a learner changing a table changes only their copy
+    again = data.load("census_p60_282_a7_earnings_by_sex", copy)
+    assert not again.equals(first) and again.attrs == first.attrs
+    path = copy / data.describe("census_p60_282_a7_earnings_by_sex", copy)["path"]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    stamp = path.stat().st_mtime_ns
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # one row fewer, same mtime
+    os.utime(path, ns=(stamp, stamp))
+    assert len(data.load("census_p60_282_a7_earnings_by_sex", copy)) == len(again) - 1

@@ -82,7 +82,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
-from . import kernel_limits, timings, warm_kernels
+from . import kernel_limits, mounts, timings, warm_kernels
 from .answer_key import ANSWER_MIME
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
@@ -113,7 +113,9 @@ LAUNCHER = ('f=$1; shift; while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; s
 #: exits, so a learner's flood can end the relay (which the grader restarts), never the
 #: grading worker. Subscriptions pass through (XSUB/XPUB), so the kernel's welcome does.
 RELAY = """
-import os, sys, threading, zmq
+import os, sys, threading
+sys.path.insert(0, sys.argv[5])
+import zmq
 up, down, max_bytes, hwm = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ctx = zmq.Context()
 front, back = ctx.socket(zmq.XSUB), ctx.socket(zmq.XPUB)
@@ -155,9 +157,7 @@ def launcher_argv(argv: list[str], args_file: Path, procs_files: list[Path]) -> 
 
 def unmount(path: Path) -> None:
     """Unmount a kernel folder's tmpfs (lazily if something still holds it)."""
-    done = subprocess.run(["umount", str(path)], capture_output=True)
-    if done.returncode != 0:
-        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+    mounts.unmount(str(path))
 
 
 def sweep_stale_mounts(base: Path) -> None:
@@ -616,11 +616,10 @@ class SandboxKernelManager(AsyncKernelManager):
             # folder) on a tmpfs of its own: bounded in bytes and in files.
             files = self.work_files + 64
             size = (self.work_mb + self.tmp_mb + 2) * 1024 * 1024
-            done = subprocess.run(
-                ["mount", "-t", "tmpfs", "-o", f"size={size},nr_inodes={files},mode=0700,"
-                 f"uid={uid},gid={uid},nosuid,nodev", MOUNT_SOURCE, str(self._kdir)],
-                capture_output=True, text=True)
-            if done.returncode == 0:
+            failed = mounts.mount_tmpfs(
+                MOUNT_SOURCE, str(self._kdir),
+                f"size={size},nr_inodes={files},mode=0700,uid={uid},gid={uid}")
+            if not failed:
                 self._mounted = True
                 self._workdir = self._kdir / "work"
                 self._workdir.mkdir()
@@ -628,7 +627,7 @@ class SandboxKernelManager(AsyncKernelManager):
             elif not _MOUNT_WARNED:
                 _MOUNT_WARNED.append(True)
                 print("grading sandbox: cannot mount a tmpfs per kernel "
-                      f"({done.stderr.strip()}); working folders are bubblewrap tmpfs mounts "
+                      f"({failed}); working folders are bubblewrap tmpfs mounts "
                       "bounded in bytes only", file=sys.stderr, flush=True)
         self._chdir = WORK_ROOT / (cwd.name if cwd is not None else "work")
         self._side = []
@@ -676,9 +675,11 @@ class SandboxKernelManager(AsyncKernelManager):
         self.stop_relay()
         up = f"ipc://{self.ip}-{self.iopub_port}"
         down = f"ipc://{self.ip}-{RELAY_PORT}"
+        # -I -S: no site initialisation (a third of the relay's start), only pyzmq's folder
         self._relay = subprocess.Popen(
-            [sys.executable, "-c", RELAY, up, down,
-             str(int(self.max_message_mb * 1024 * 1024)), str(int(self.queued_messages))],
+            [sys.executable, "-I", "-S", "-c", RELAY, up, down,
+             str(int(self.max_message_mb * 1024 * 1024)), str(int(self.queued_messages)),
+             str(Path(zmq.__file__).resolve().parent.parent)],
             env=dict(LAUNCH_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
         self._relay_port = RELAY_PORT
@@ -911,6 +912,10 @@ class SandboxKernelManager(AsyncKernelManager):
             if self._mounted:
                 unmount(self._kdir)
                 self._mounted = False
+                try:  # the tmpfs went with everything in it: an empty mount point is left
+                    os.rmdir(self._kdir)
+                except OSError:
+                    pass
             remove_tree(Path(self._kdir))  # however deep a kernel nested its folders
             self._kdir = None
         timings.mark("kernel_gone")

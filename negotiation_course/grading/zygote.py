@@ -292,6 +292,13 @@ def _warm_up() -> float:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a module a course does not have: no warm-up
             pass
+    try:  # the course's tables parsed once (negotiation_course.data keeps them)
+        from negotiation_course import data
+
+        for name in data.names():
+            data.load(name)
+    except Exception:  # noqa: BLE001 - a table that does not load fails in the kernel itself
+        pass
     try:
         import io
 
