@@ -30,7 +30,6 @@ grader starts that kernel cold), and ``{"id", "exit"}`` (its exit status).
 from __future__ import annotations
 
 import ctypes
-import gc
 import json
 import os
 import resource
@@ -38,6 +37,18 @@ import select
 import signal
 import sys
 import time
+
+from negotiation_course.grading import mounts
+from negotiation_course.grading.mounts import (
+    MS_BIND,
+    MS_NODEV,
+    MS_NOEXEC,
+    MS_NOSUID,
+    MS_PRIVATE,
+    MS_RDONLY,
+    MS_REC,
+    MS_REMOUNT,
+)
 
 #: Where the grader's folder of this worker's kernel folders is seen (hidden from kernels).
 KERNELS = "/run/kernels"
@@ -61,29 +72,16 @@ INLINE = "module://matplotlib_inline.backend_inline"
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
 CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP = 1, 24
 
 _libc = ctypes.CDLL(None, use_errno=True)
+_mount, _detach = mounts.mount, mounts.detach
 
 
 def _check(result: int, what: str) -> None:
     if result != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"{what}: {os.strerror(err)}")
-
-
-def _mount(source: str | None, target: str, fstype: str | None, flags: int,
-           data: str | None = None) -> None:
-    enc = [None if s is None else s.encode() for s in (source, target, fstype, data)]
-    _check(_libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]),
-           f"mount {target}")
-
-
-def _detach(target: str) -> None:
-    _check(_libc.umount2(target.encode(), MNT_DETACH), f"umount {target}")
 
 
 def _say(obj: dict) -> None:
@@ -322,10 +320,6 @@ def main() -> None:
         _say({"ready": False, "why": f"{threading.active_count()} threads after imports"})
         return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    # Everything imported so far is moved out of the garbage collector's reach: a child's
-    # collections then never walk (and so never write to, and copy) the inherited pages.
-    gc.collect()
-    gc.freeze()
     _say({"ready": True, "seconds": round(seconds, 2)})
     for line in sys.stdin:
         try:
