@@ -82,7 +82,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
-from . import kernel_limits, mounts, timings, warm_kernels
+from . import kernel_limits, mounts, relays, timings, warm_kernels
 from .answer_key import ANSWER_MIME
 from .events import record_event
 from .fastimport import SLOW_OPTIONAL_MODULES
@@ -107,31 +107,7 @@ LAUNCH_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
 #: line, which is what /proc/1/cmdline shows inside the sandbox, holds no path or id.
 LAUNCHER = ('f=$1; shift; while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; '
             'shift; exec 3< "$f" || exit 125; rm -f "$f"; exec "$@"')
-#: The output relay, a process of its own between the kernel's output socket and the
-#: grader: it refuses any message part over its limit (ZeroMQ drops it, and the
-#: connection, before reading it whole) and queues few messages; on a dropped connection it
-#: exits, so a learner's flood can end the relay (which the grader restarts), never the
-#: grading worker. Subscriptions pass through (XSUB/XPUB), so the kernel's welcome does.
-RELAY = """
-import os, sys, threading
-sys.path.insert(0, sys.argv[5])
-import zmq
-up, down, max_bytes, hwm = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-ctx = zmq.Context()
-front, back = ctx.socket(zmq.XSUB), ctx.socket(zmq.XPUB)
-front.setsockopt(zmq.MAXMSGSIZE, max_bytes)
-front.setsockopt(zmq.RCVHWM, hwm)
-front.setsockopt(zmq.RECONNECT_IVL, 10)  # started before the kernel: connect once it binds
-back.setsockopt(zmq.SNDHWM, hwm)
-monitor = front.get_monitor_socket(zmq.EVENT_DISCONNECTED)
-back.bind(down)
-front.connect(up)
-def watch():
-    monitor.recv_multipart()
-    os._exit(3)
-threading.Thread(target=watch, daemon=True).start()
-zmq.proxy(front, back)
-"""
+#: Where the grader's client reads the kernel's output: the relay (:mod:`.relays`).
 RELAY_PORT = 999
 ETC_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts",
              "/etc/localtime", "/etc/mime.types", "/etc/alternatives", "/etc/ssl"]
@@ -567,7 +543,7 @@ class SandboxKernelManager(AsyncKernelManager):
         self.timed_out = False
         self.died: int | None = None  # the exit status when the kernel ended on its own
         self._stopping = False
-        self._relay: subprocess.Popen | None = None
+        self._relay: relays.ForkedRelay | relays.SpawnedRelay | None = None
         self._relay_port: int | None = None
         self._warm_request: dict | None = None
         self._cold_cmd = None
@@ -654,7 +630,7 @@ class SandboxKernelManager(AsyncKernelManager):
                 os.chmod(self._kdir / "tmp", 0o1777)
 
     def client(self, **kwargs):
-        """A client that reads the kernel's output through :data:`RELAY`.
+        """A client that reads the kernel's output through :mod:`.relays`.
 
         ipykernel batches stdout, so one loop of prints arrives as a few messages of
         hundreds of MB, or, flushed, as thousands of 1 MB messages that ZeroMQ would queue
@@ -671,23 +647,18 @@ class SandboxKernelManager(AsyncKernelManager):
         return kc
 
     def start_relay(self) -> None:
-        """(Re)start the output relay for this kernel (see :data:`RELAY`)."""
+        """(Re)start the output relay for this kernel (see :mod:`.relays`)."""
         self.stop_relay()
         up = f"ipc://{self.ip}-{self.iopub_port}"
         down = f"ipc://{self.ip}-{RELAY_PORT}"
-        # -I -S: no site initialisation (a third of the relay's start), only pyzmq's folder
-        self._relay = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", RELAY, up, down,
-             str(int(self.max_message_mb * 1024 * 1024)), str(int(self.queued_messages)),
-             str(Path(zmq.__file__).resolve().parent.parent)],
-            env=dict(LAUNCH_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True)
+        self._relay = relays.start_relay(
+            up, down, int(self.max_message_mb * 1024 * 1024), int(self.queued_messages),
+            LAUNCH_ENV)
         self._relay_port = RELAY_PORT
 
     def stop_relay(self) -> None:
         if self._relay is not None:
-            self._relay.kill()
-            self._relay.wait()
+            self._relay.stop()
             self._relay = None
 
     # --- launch ---------------------------------------------------------------------
@@ -974,7 +945,7 @@ class BoundedExecute(Execute):
     output is dropped (never stored), the cell gets one line saying so, and the learner's
     status notes it. Errors (a hidden test's verdict) and answer records, when small, are
     still kept, so the key comparison sees them. No single message over the relay's
-    ``max_message_mb`` reaches this process (:data:`RELAY`): such a message ends the relay,
+    ``max_message_mb`` reaches this process (:mod:`.relays`): such a message ends the relay,
     the cell's output is flagged as cut, a new relay starts and the next cell is graded.
     """
 
