@@ -4,6 +4,8 @@
   closed one leaves the others working, and a forked process never uses its parent's;
 * a remembered (sanitised once) Markdown cell depends on its attachments too, and text too
   large to remember is still sanitised;
+* a new gradebook is stamped with the same schema revision as nbgrader's ``alembic heads``
+  finds, without running that program;
 * grading kernels store figures of the whole canvas (no crop pass), the same warm or cold.
 """
 
@@ -18,7 +20,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from negotiation_course.grading import gradebook_engines, sanitize
+from negotiation_course.grading import gradebook_engines, sanitize, schema_version
 from negotiation_course.grading.sandbox import GRADING_FIGURES, SandboxedExecute, _runs_as_root
 from negotiation_course.instructor.nbgrader_cli import ensure_venv_on_path
 
@@ -85,6 +87,26 @@ def test_a_forked_process_opens_its_own_engine(tmp_path, shared_engines):
         os.waitpid(pid, 0)
         assert os.read(read, 100) == b"own ada"
         assert [s.id for s in gb.students] == ["ada"]  # the parent's engine still works
+
+
+@pytest.mark.slow  # runs nbgrader's own ``alembic heads`` once, for the comparison
+def test_a_new_gradebook_is_stamped_as_alembic_would_without_running_it(tmp_path,
+                                                                         monkeypatch):
+    from nbgrader import api
+    from sqlalchemy import create_engine, text
+
+    ensure_venv_on_path()
+    by_program = api.get_alembic_version()  # nbgrader's own way: the alembic command
+    assert schema_version.newest_revision() == by_program
+    monkeypatch.setattr(api, "get_alembic_version", api.get_alembic_version)
+    schema_version.enable()
+    assert schema_version.enabled()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))  # no alembic to run now
+    url = f"sqlite:///{tmp_path}/gradebook.db"
+    api.Gradebook(url).close()
+    with create_engine(url).connect() as db:
+        stamped = db.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert stamped == [by_program]
 
 
 def test_remembered_markdown_depends_on_the_attachments_too():

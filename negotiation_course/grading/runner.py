@@ -49,7 +49,7 @@ from traitlets.config import Config
 from negotiation_course.paths import assignments as source_assignments
 
 from ..instructor.nbgrader_cli import ensure_venv_on_path
-from . import fastimport, gradebook_engines, pipeline, sqlite_commits, timings
+from . import fastimport, gradebook_engines, pipeline, schema_version, sqlite_commits, timings
 from .config import db_url_of, learner_seconds_of, make_api, with_busy_timeout
 from .dask_grading import DaskUnavailable
 from .events import take_events
@@ -225,6 +225,7 @@ def init_process(job: Job, warm_kernels: bool = True) -> None:
     fastimport.speed_up_nbgrader()
     sqlite_commits.enable()
     gradebook_engines.enable()
+    schema_version.enable()
     # nbgrader's own SQLAlchemy and nbformat warnings say nothing an instructor can act on.
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
@@ -341,6 +342,7 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
     fastimport.speed_up_nbgrader()
     sqlite_commits.enable()  # before the first gradebook connection of this run
     gradebook_engines.enable()
+    schema_version.enable()
     api = make_api(course_dir, overrides)  # imports nbgrader once, before workers fork
     mismatch = pipeline.problems(api.config)
     if mismatch:
