@@ -1,7 +1,7 @@
 """Benchmark: stock sequential ``nbgrader autograde`` against ``make grade``, in one run.
 
     .venv/bin/python scripts/bench_grading.py [--learners N] [--workers W [W ...]] [--cold]
-        [--dask D [D ...] --db-url postgresql+psycopg2://...]
+        [--dask D [D ...] --db-url postgresql+psycopg2://...] [--rounds R]
 
 Both grade the same cohort of ordinary learners (no hostile cases) from
 ``negotiation_course.demo.cohort`` in two fresh copies of the course under
@@ -16,7 +16,9 @@ Prints both wall times, the ratio, and the per-notebook floor: one kernel start 
 execution of each source notebook with nbclient, no nbgrader around it.
 With ``--dask``, also Dask with D workers (a ``distributed.LocalCluster`` of D single-threaded
 worker processes on this machine) into the PostgreSQL server ``--db-url``, one fresh database
-per run. Not a test: timings depend on the machine and its load.
+per run. With ``--rounds R``, every run is timed R times, interleaved (stock, then each of
+ours, then again), and the medians are printed, each ratio taken within its round. Not a
+test: timings depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -149,6 +151,9 @@ def main() -> None:
     parser.add_argument("--db-url", default=None,
                         help="a PostgreSQL server URL for the Dask runs (a database per run "
                              "is created on it)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="time every run this many times, interleaved, on fresh copies, "
+                             "and print the medians (this machine's speed drifts)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench",
                         help="where the course copies go (deleted first)")
     args = parser.parse_args()
@@ -156,37 +161,66 @@ def main() -> None:
         parser.error("--dask needs --db-url (Dask workers share a server gradebook)")
     ensure_venv_on_path()
     base = args.out
-    shutil.rmtree(base, ignore_errors=True)
     only = tuple(args.only) if args.only else None
-    n = build(base / "stock", args.learners, only, warm=False)
+    runs = [("stock", None, None)]
     for w in args.workers:
-        build(base / f"ours-{w}", args.learners, only)
+        runs.append((f"ours-{w}", w, "pre-warmed kernels"))
         if args.cold:
-            build(base / f"cold-{w}", args.learners, only, warm=False)
-    for d in args.dask:
-        build(base / f"dask-{d}", args.learners, only)
-    print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores")
-    t_floor = floor(only)
-    print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
-    t_stock = stock(base / "stock", only)
-    print(f"stock sequential nbgrader autograde (sandbox on, a cold kernel per notebook): "
-          f"{t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
-    for w in args.workers:
-        runs = [("pre-warmed kernels", f"ours-{w}")]
-        if args.cold:
-            runs.append(("cold kernels", f"cold-{w}"))
-        for label, name in runs:
-            t_ours, phases = ours(base / name, w)
-            print(f"make grade, {w} workers (sandbox on, {label}): {t_ours:.1f} s "
-                  f"({t_ours / n:.2f} s/notebook, {t_ours * w / n:.2f} s per notebook per "
-                  f"worker); ratio: {t_stock / t_ours:.2f}x faster")
-            print_phases(phases)
-    for d in args.dask:
-        url = fresh_database(args.db_url, f"bench_dask_{d}")
-        t_dask = on_dask(base / f"dask-{d}", d, url)
-        print(f"Dask, {d} workers (sandbox on, PostgreSQL): {t_dask:.1f} s "
-              f"({t_dask / n:.2f} s/notebook); ratio: {t_stock / t_dask:.2f}x faster")
+            runs.append((f"cold-{w}", w, "cold kernels"))
+    runs += [(f"dask-{d}", d, "dask") for d in args.dask]
+    seconds: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    ratios: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    n = 0
+    for round_no in range(1, args.rounds + 1):
+        shutil.rmtree(base, ignore_errors=True)
+        n = build(base / "stock", args.learners, only, warm=False)
+        for name, _, label in runs[1:]:
+            build(base / name, args.learners, only, warm=label != "cold kernels")
+        if round_no == 1:
+            print(f"{args.learners} learners, {n} notebooks, {os.cpu_count()} cores")
+            t_floor = floor(only)
+            print(f"per-notebook floor (kernel start + imports + execution): {t_floor:.2f} s")
+        if args.rounds > 1:
+            print(f"-- round {round_no} of {args.rounds}")
+        t_stock = stock(base / "stock", only)
+        seconds["stock"].append(t_stock)
+        print(f"stock sequential nbgrader autograde (sandbox on, a cold kernel per notebook): "
+              f"{t_stock:.1f} s ({t_stock / n:.2f} s/notebook)")
+        for name, w, label in runs[1:]:
+            if label == "dask":
+                url = fresh_database(args.db_url, f"bench_dask_{w}")
+                t_run = on_dask(base / name, w, url)
+                print(f"Dask, {w} workers (sandbox on, PostgreSQL): {t_run:.1f} s "
+                      f"({t_run / n:.2f} s/notebook); ratio: {t_stock / t_run:.2f}x faster")
+            else:
+                t_run, phases = ours(base / name, w)
+                print(f"make grade, {w} workers (sandbox on, {label}): {t_run:.1f} s "
+                      f"({t_run / n:.2f} s/notebook, {t_run * w / n:.2f} s per notebook per "
+                      f"worker); ratio: {t_stock / t_run:.2f}x faster")
+                print_phases(phases)
+            seconds[name].append(t_run)
+            ratios[name].append(t_stock / t_run)
+    if args.rounds > 1:
+        print_summary(runs, seconds, ratios, n)
 
+
+def print_summary(runs, seconds: dict[str, list[float]], ratios: dict[str, list[float]],
+                  n: int) -> None:
+    """Medians over the rounds. Each round times every run close together, so a ratio is
+    taken within a round (the machine's speed drifts between rounds) and its median shown."""
+    from statistics import median
+
+    print(f"-- medians of {len(seconds['stock'])} rounds (s/notebook: median, min-max; ratio "
+          "to stock in the same round: median, min-max)")
+    for name, w, label in runs:
+        per_nb = [t / n for t in seconds[name]]
+        title = ("stock sequential" if w is None else f"Dask, {w} workers" if label == "dask"
+                 else f"make grade, {w} workers, {label}")
+        line = f"  {title}: {median(per_nb):.2f} s/nb ({min(per_nb):.2f}-{max(per_nb):.2f})"
+        if ratios[name]:
+            line += (f"; ratio {median(ratios[name]):.2f}x "
+                     f"({min(ratios[name]):.2f}-{max(ratios[name]):.2f})")
+        print(line)
 
 if __name__ == "__main__":
     main()

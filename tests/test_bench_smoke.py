@@ -1,6 +1,7 @@
 """The grading benchmark runs end to end on a tiny cohort, so it cannot rot unnoticed.
 
-It asserts that the script finishes and prints its table (floor, stock, ours, ratio), never
+It asserts that the script finishes and prints its table (floor, stock, ours, ratio; two
+rounds and their medians), never
 a time: timings depend on the machine and its load.
 """
 
@@ -24,7 +25,7 @@ def test_bench_grading_prints_its_ratios(tmp_path: Path, postgres_url: str) -> N
         [sys.executable, str(ROOT / "scripts" / "bench_grading.py"), "--learners", "2",
          "--workers", "1", "--cold", "--only", "lesson-00-welcome",
          "--out", str(tmp_path / "bench"),
-         "--dask", "1", "--db-url", postgres_url],
+         "--dask", "1", "--db-url", postgres_url, "--rounds", "2"],
         capture_output=True, text=True, timeout=500, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
@@ -34,8 +35,15 @@ def test_bench_grading_prints_its_ratios(tmp_path: Path, postgres_url: str) -> N
     assert re.search(r"make grade, 1 workers .*pre-warmed.*ratio: \d+\.\d+x", out), out
     assert re.search(r"make grade, 1 workers .*cold kernels.*ratio: \d+\.\d+x", out), out
     phases = re.findall(r"where a submission's time goes.*", out)
-    assert len(phases) == 2, out  # one breakdown per run of ours
+    assert len(phases) == 4, out  # one breakdown per run of ours, in each of two rounds
+    assert out.count("-- round ") == 2, out
     for name in ("nbgrader setup", "kernel start", "imports (first cell)", "execution",
                  "kernel shutdown", "scoring and gradebook"):
         assert re.search(re.escape(name) + r" \d+\.\d+ s \(\d+%\)", phases[0]), phases[0]
     assert re.search(r"Dask, 1 workers .*ratio: \d+\.\d+x", out), out
+    summary = out.split("-- medians of 2 rounds", 1)[1]
+    for title in ("stock sequential", "make grade, 1 workers, pre-warmed kernels",
+                  "make grade, 1 workers, cold kernels", "Dask, 1 workers"):
+        assert re.search(re.escape(title) + r": \d+\.\d+ s/nb \(\d+\.\d+-\d+\.\d+\)",
+                         summary), summary
+    assert len(re.findall(r"; ratio \d+\.\d+x \(\d+\.\d+-\d+\.\d+\)", summary)) == 3, summary

@@ -48,7 +48,11 @@ def test_an_output_flood_leaves_a_small_notebook(tmp_path_factory):
     g = graded_course(tmp_path_factory)
     path = g.course / "autograded" / "h-output-flood" / LESSON / f"{LESSON}.ipynb"
     assert path.stat().st_size < 500_000
-    assert g.row("h-output-flood").score == 0 and "cut" in g.row("h-output-flood").reason
+    row = g.row("h-output-flood")
+    # bounded as it arrived (the relay ended on an oversized message) or, if each message
+    # was under that bound, cut after: which one depends on how ipykernel batched the flood
+    assert row.score == 0 and ("output limit reached" in row.reason or "cut" in row.reason), \
+        row.reason
 
 
 def test_gradebook_holds_each_grade_exactly_once_with_four_workers(tmp_path_factory):

@@ -122,10 +122,17 @@ class Graded:
         texts = []
         for cell in nb.cells:
             for out in cell.get("outputs", []):
-                texts.append(out.get("text", ""))
-                texts.append(str(out.get("data", {}).get("text/plain", "")))
-                texts.append(out.get("evalue", ""))
-        return "\n".join(texts)
+                if out.get("output_type") == "stream" and texts and texts[-1][0] == out.name:
+                    # a kernel may flush one print in several messages; Jupyter shows
+                    # consecutive pieces of a stream as one text, and so does this
+                    texts[-1] = (out.name, texts[-1][1] + out.get("text", ""))
+                    continue
+                name = out.name if out.get("output_type") == "stream" else ""
+                texts.append((name, "\n".join([
+                    out.get("text", ""), str(out.get("data", {}).get("text/plain", "")),
+                    out.get("evalue", "")])))
+            texts.append(("", ""))  # a cell boundary ends a stream
+        return "\n".join(text for _, text in texts)
 
 
 _GRADED: dict[int, Graded] = {}
