@@ -238,8 +238,16 @@ WORKER = textwrap.dedent("""
         error = ""
     except Exception as exc:  # a dead kernel, as nbgrader would see it
         error = type(exc).__name__
-    print(json.dumps({"error": error, "outputs": [o.get("text") or o.get("evalue") or ""
-                                  for c in nb.cells for o in c.outputs],
+    outputs = []  # consecutive pieces of one stream in a cell read as one text, as shown
+    for c in nb.cells:
+        last = None
+        for o in c.outputs:
+            if o.output_type == "stream" and last == o.name:
+                outputs[-1] += o.text
+                continue
+            outputs.append(o.get("text") or o.get("evalue") or "")
+            last = o.name if o.output_type == "stream" else None
+    print(json.dumps({"error": error, "outputs": outputs,
                       "events": take_events(),
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)
