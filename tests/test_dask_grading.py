@@ -12,6 +12,8 @@ import os
 import signal
 import socket
 import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -183,3 +185,98 @@ def test_dask_refuses_a_gradebook_workers_cannot_share(tmp_path, monkeypatch):
 def test_dask_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):
         DaskExecutor(f"tcp://127.0.0.1:{_free_port()}", connect_timeout=2)
+
+
+ON_THIS_WORKER = textwrap.dedent('''
+    import json, os, sys, time
+    from pathlib import Path
+    from negotiation_course.grading import dask_grading as dg
+    from negotiation_course.grading.runner import grade_course
+
+    def zygotes_of(pid):
+        """Pre-warmed kernel images (zygote processes) descended from ``pid``."""
+        parent, found = {}, []
+        for d in Path("/proc").iterdir():
+            try:
+                parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if b"negotiation_course.grading.zygote" in (d / "cmdline").read_bytes():
+                    found.append(int(d.name))
+            except (ValueError, OSError):
+                pass
+        def under(p):
+            while p in parent and p > 1:
+                p = parent[p]
+                if p == pid:
+                    return True
+            return False
+        return [z for z in found if under(z)]
+
+    def gone(pid):
+        try:
+            os.kill(pid, 0)
+            return False
+        except ProcessLookupError:
+            return True
+
+    class OnThisWorker:
+        """This process as a Dask worker: the task function called in it, one pair at a time."""
+        seen, closed = [], []
+        def grade(self, job, pairs, deadline):
+            batch = f"batch-{len(self.closed)}"
+            for pair in pairs:
+                attempt = dg.grade_on_worker(job, pair, deadline, batch)
+                child = dg._CHILD
+                self.seen.append({"learner": pair[1], "failure": attempt.failure,
+                                  "child": child.pid if child else None,
+                                  "zygotes": zygotes_of(child.pid) if child else []})
+                yield attempt
+            last = dg._CHILD
+            dg._close_batch(batch)
+            end = time.monotonic() + 10
+            images = [z for s in self.seen for z in s["zygotes"]]
+            while time.monotonic() < end and not all(gone(z) for z in images):
+                time.sleep(0.1)
+            self.closed.append({"child_kept": dg._CHILD is not None,
+                                "child_gone": last is None or gone(last.pid),
+                                "folder_left": last is not None and last.folder.exists(),
+                                "images_gone": all(gone(z) for z in images)})
+
+    worker = OnThisWorker()
+    rows = grade_course(Path(sys.argv[1]), progress=False, executor=worker,
+                        learner_seconds=float(sys.argv[2]))
+    print(json.dumps({"seen": worker.seen, "closed": worker.closed,
+                      "rows": {r.learner: [r.status, r.score] for r in rows}}))
+''')
+
+
+def test_a_dask_worker_grades_its_pairs_in_one_long_lived_child_with_warm_kernels(tmp_path):
+    """What each Dask worker process does with its tasks, without a cluster: one grading
+    child serves the batch's pairs (with its pre-warmed kernel image, as a local worker
+    does), a pair over the learner's time bound kills that child and the next pair gets a
+    new one, and closing the batch stops the child, its image and its folder."""
+    from .test_runner import slow_cells
+
+    course = small_course(tmp_path / "course")
+    submit(course, "stuck", slow_cells())  # the largest: graded first, then stopped
+    for learner in ("complete", "alternative", "blank"):
+        submit(course, learner, filled(learner))
+    proc = subprocess.run([sys.executable, "-c", ON_THIS_WORKER, str(course), "20"],
+                          capture_output=True, text=True, timeout=400, env=env_with_venv(),
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    seen, rows = report["seen"], report["rows"]
+    assert [s["learner"] for s in seen][0] == "stuck", seen
+    assert seen[0]["failure"] == "timed out" and seen[0]["child"] is None  # killed with it
+    children = {s["child"] for s in seen[1:]}
+    assert len(children) == 1 and None not in children, seen  # one child for the rest
+    if os.geteuid() == 0:  # pre-warmed kernels are for a grader that is root
+        kept = set.intersection(*(set(s["zygotes"]) for s in seen[1:]))
+        assert kept, seen  # one image, kept from one pair to the next
+    assert report["closed"] == [{"child_kept": False, "child_gone": True,
+                                 "folder_left": False, "images_gone": True}]
+    assert rows["stuck"] == ["error: timed out: grading this learner took longer than 20 s "
+                             "(the whole autograde)", 0.0]
+    assert rows["complete"] == ["needs review", 1.0]
+    assert rows["alternative"][1] == rows["complete"][1]
+    assert rows["blank"][1] == 0.0

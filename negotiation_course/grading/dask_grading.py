@@ -10,13 +10,14 @@ on one machine: intake, the outcome store (a rerun skips what is done), the retr
 a learner whose kernel died beside another, and ``grades.csv``.
 
 On each Dask worker process, one task at a time (a process-wide lock, whatever
-``--nthreads`` says) grades one pair in a forked child of that process: nbgrader is
-imported once per worker process, each submission gets its own child and its own sandbox,
-and the child is killed when the learner's whole autograde passes ``deadline`` (the same
-bound as on one machine). A pair whose Dask worker died is given to another worker by Dask;
-after the scheduler's ``allowed-failures`` (default 3) deaths it is reported
-:data:`~.executors.WORKER_DIED`, so a submission that kills every worker it reaches ends as a
-flag, never as a lost learner.
+``--nthreads`` says) hands its pair to that process's grading child
+(:class:`GradingChild`): a long-lived grading worker forked from it, the same as a local
+worker, with its pre-warmed kernel image. Each submission gets its own kernel in its own
+sandbox; the child is killed when the learner's whole autograde passes ``deadline`` (the
+same bound as on one machine), and when its batch is over. A pair whose Dask worker died
+is given to another worker by Dask; after the scheduler's ``allowed-failures`` (default 3)
+deaths it is reported :data:`~.executors.WORKER_DIED`, so a submission that kills every
+worker it reaches ends as a flag, never as a lost learner.
 
 Grades go into the one gradebook the course names: a server database such as PostgreSQL.
 SQLite is refused, because workers on other machines cannot share its file.
@@ -24,16 +25,19 @@ SQLite is refused, because workers on other machines cannot share its file.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import pickle
-import select
 import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
-from .executors import TIMED_OUT, WORKER_DIED, Attempt, Pair
+from .executors import TIMED_OUT, WORKER_DIED, Attempt, Pair, serve
+from .intake import remove_tree
+from .sandbox import unmount_worker_folder
 
 #: One grading at a time in one Dask worker process.
 _ONE_AT_A_TIME = threading.Lock()
@@ -135,92 +139,131 @@ def _attempt_of(future: Any, pair: Pair) -> Attempt:
 
 
 def grade_on_worker(job, pair: Pair, deadline: float, batch: str = "") -> Attempt:
-    """The task, on a Dask worker: grade ``pair`` in a forked child, bounded by ``deadline``
-    (nothing, once the parent has closed ``batch``)."""
+    """The task, on a Dask worker: grade ``pair`` in this process's grading child, bounded
+    by ``deadline`` (nothing, once the parent has closed ``batch``)."""
     with _ONE_AT_A_TIME:
         if batch in _OVER:
             now = time.time()
             return Attempt(pair, None, RUN_OVER, now, now)
         _BUSY[batch] = _BUSY.get(batch, 0) + 1
         try:
-            return _grade_here(job, pair, deadline)
+            return _grade_here(job, pair, deadline, batch)
         finally:
             _BUSY[batch] -= 1
+            if batch in _OVER:  # closed while this task graded: the child is not needed
+                _stop_child()
 
 
-def _grade_here(job, pair: Pair, deadline: float) -> Attempt:
-    from .runner import grade_pair, init_process
-
+def _grade_here(job, pair: Pair, deadline: float, batch: str) -> Attempt:
+    global _CHILD
     if job.key not in _READY:
+        from .runner import init_process
+
         os.makedirs(job.runtime_root, mode=0o700, exist_ok=True)  # another machine
-        init_process(job, warm_kernels=False)  # nbgrader imported once; each child
-        # (one per pair) inherits it
+        # nbgrader imported once here, so a new grading child starts in milliseconds
+        init_process(job, warm_kernels=False)
         _READY.add(job.key)
+    if _CHILD is not None and (_CHILD.batch != batch or not _CHILD.alive()):
+        _stop_child()
+    if _CHILD is None:
+        _CHILD = _FORKER.submit(GradingChild, job, batch).result()
     started = time.time()
-    outcome, failure = _in_child(lambda: grade_pair(job, *pair), deadline)
+    outcome, failure = _CHILD.grade(pair, deadline)
+    if failure in (TIMED_OUT, WORKER_DIED):
+        _stop_child()
     return Attempt(pair, outcome, failure, started, time.time())
 
 
+class GradingChild:
+    """A long-lived grading process forked from this Dask worker process: the same loop as a
+    local worker (:func:`.executors.serve`), so it keeps its pre-warmed kernel image and its
+    caches from one pair to the next. Each submission still gets a fresh kernel in a fresh
+    sandbox. Killed (with its kernels and image) when a pair overruns its deadline, when it
+    dies, and when its batch is over; it dies with the Dask worker process.
+
+    Dask's worker processes are daemons, which ``multiprocessing`` may not fork from, so
+    this forks by hand."""
+
+    def __init__(self, job, batch: str):
+        self.batch = batch
+        self.folder = Path(job.runtime_root)
+        ours, theirs = multiprocessing.Pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into Dask's code
+            code = 0
+            try:
+                ours.close()
+                serve(job, theirs)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        theirs.close()
+        self.pid, self.conn, self.reaped = pid, ours, False
+        self.folder = self.folder / f"w{pid}"  # runner.init_process names it so
+
+    def alive(self) -> bool:
+        """Whether the child still waits for pairs (it may have died while idle)."""
+        if not self.reaped:
+            try:
+                self.reaped = os.waitpid(self.pid, os.WNOHANG) != (0, 0)
+            except ChildProcessError:
+                self.reaped = True
+        return not self.reaped
+
+    def grade(self, pair: Pair, deadline: float) -> tuple[Any, str]:
+        """(the Outcome, "") or (None, why the child did not return one in time)."""
+        try:
+            self.conn.send(pair)
+            if not self.conn.poll(deadline):
+                return None, TIMED_OUT
+            return self.conn.recv()
+        except (EOFError, OSError):
+            return None, WORKER_DIED
+
+    def stop(self) -> None:
+        """Kill the child (its sandboxed kernels die with it) and remove its folder."""
+        if not self.reaped:  # (a reaped child's pid may already be another process's)
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.reaped = True
+        self.conn.close()
+        unmount_worker_folder(self.folder)
+        remove_tree(self.folder)
+
+
+#: This Dask worker process's grading child, for the batch it serves.
+_CHILD: GradingChild | None = None
+#: The one thread that forks grading children: Linux ends a child whose *forking thread*
+#: ends (PR_SET_PDEATHSIG), and this thread lives as long as the Dask worker process.
+_FORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nc-grading-forker")
+
+
+def _stop_child() -> None:
+    global _CHILD
+    if _CHILD is not None:
+        child, _CHILD = _CHILD, None
+        child.stop()
+
+
 def _close_batch(batch: str) -> None:
-    """On a worker (``Client.run``): tasks of this batch that start from now grade nothing."""
+    """On a worker (``Client.run``): tasks of this batch that start from now grade nothing,
+    and its grading child is stopped (by the task grading now, if one is)."""
     _OVER.add(batch)
+    if _ONE_AT_A_TIME.acquire(blocking=False):
+        try:
+            if _CHILD is not None and _CHILD.batch == batch:
+                _stop_child()
+        finally:
+            _ONE_AT_A_TIME.release()
 
 
 def _busy_with(batch: str) -> int:
     """On a worker (``Client.run``): how many tasks of this batch it is grading now."""
     return _BUSY.get(batch, 0)
-
-
-def _in_child(work, deadline: float) -> tuple[Any, str]:
-    """``work()`` in a forked child (Dask's worker processes are daemons, which
-    multiprocessing may not fork from): (its result, "") or (None, why it did not return)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into Dask's code
-        code = 0
-        try:
-            os.close(read)
-            _die_with_parent()
-            try:
-                data = pickle.dumps((work(), ""))
-            except Exception as exc:  # a bug of ours: report it
-                data = pickle.dumps((None, f"{type(exc).__name__}: {exc}"[:200]))
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write)
-    chunks: list[bytes] = []
-    end = time.monotonic() + deadline
-    timed_out = False
-    with os.fdopen(read, "rb", buffering=0) as pipe:
-        while True:
-            left = end - time.monotonic()
-            if left <= 0 or not select.select([pipe], [], [], left)[0]:
-                timed_out = True
-                break
-            chunk = pipe.read(1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    if timed_out:
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    if timed_out:
-        return None, TIMED_OUT
-    try:
-        return pickle.loads(b"".join(chunks))
-    except Exception:  # the child died before it wrote its whole result
-        return None, WORKER_DIED
-
-
-def _die_with_parent() -> None:
-    """The child never outlives its Dask worker (Linux ``PR_SET_PDEATHSIG``)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass

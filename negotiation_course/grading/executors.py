@@ -50,7 +50,7 @@ class Executor(Protocol):
         ...
 
 
-def _serve(job, conn) -> None:
+def serve(job, conn) -> None:
     """A worker process: grade pair after pair sent by the parent, until it sends None."""
     from .runner import grade_pair, init_process
 
@@ -91,7 +91,7 @@ class LocalExecutor:
 
         def spawn() -> _Worker:
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(job, child), daemon=True)
+            proc = ctx.Process(target=serve, args=(job, child), daemon=True)
             proc.start()
             child.close()
             return _Worker(proc, parent)

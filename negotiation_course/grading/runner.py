@@ -220,8 +220,8 @@ _APIS: dict[str, object] = {}
 def init_process(job: Job, warm_kernels: bool = True) -> None:
     """Set up this process for ``job``: nbgrader imported once, its own socket folder.
 
-    ``warm_kernels=False`` where each pair is graded in a process forked for it alone (a
-    Dask task): a pre-warmed image would be built for one kernel only."""
+    ``warm_kernels=False`` in a process that only forks grading children (a Dask worker
+    process, :class:`.dask_grading.GradingChild`): each child builds its own image."""
     fastimport.speed_up_nbgrader()
     sqlite_commits.enable()
     gradebook_engines.enable()

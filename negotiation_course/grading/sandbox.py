@@ -147,6 +147,13 @@ def unmount_run(runtime: Path) -> None:
     _unmount_kernel_folders(runtime, lambda _first: True)
 
 
+def unmount_worker_folder(folder: Path) -> None:
+    """When one grading worker is stopped while others of its run go on (a Dask worker's
+    grading child): every mount of its own folder, its kernels' tmpfs and the shared bind
+    of the folder itself, and none of its siblings'."""
+    _unmount_kernel_folders(folder.parent, lambda run: run == folder.name)
+
+
 def _unmount_kernel_folders(base: Path, ended) -> None:
     """Every mount under ``base`` is ours (a kernel's tmpfs, a worker's shared bind for its
     pre-warmed kernels): unmount those of ended runs, deepest first."""
