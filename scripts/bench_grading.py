@@ -159,6 +159,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.dask and not args.db_url:
         parser.error("--dask needs --db-url (Dask workers share a server gradebook)")
+    # a count named twice would grade an already graded copy: repeat with --rounds instead
+    args.workers, args.dask = list(dict.fromkeys(args.workers)), list(dict.fromkeys(args.dask))
     ensure_venv_on_path()
     base = args.out
     only = tuple(args.only) if args.only else None
