@@ -150,7 +150,7 @@ def grade_on_worker(job, pair: Pair, deadline: float, batch: str = "") -> Attemp
             return _grade_here(job, pair, deadline, batch)
         finally:
             _BUSY[batch] -= 1
-            if batch in _OVER:  # closed while this task graded: the child is not needed
+            if _CHILD is not None and _CHILD.batch in _OVER:  # its batch closed meanwhile
                 _stop_child()
 
 
@@ -184,7 +184,9 @@ class GradingChild:
     Dask's worker processes are daemons, which ``multiprocessing`` may not fork from, so
     this forks by hand."""
 
-    def __init__(self, job, batch: str):
+    def __init__(self, job, batch: str, loop=serve):
+        """``loop(job, conn)`` is what the child runs: :func:`.executors.serve`, which reads
+        pairs from ``conn`` and sends back (outcome, failure) for each."""
         self.batch = batch
         self.folder = Path(job.runtime_root)
         ours, theirs = multiprocessing.Pipe()
@@ -193,7 +195,7 @@ class GradingChild:
             code = 0
             try:
                 ours.close()
-                serve(job, theirs)
+                loop(job, theirs)
             except BaseException:
                 code = 1
             finally:
