@@ -224,5 +224,6 @@ def print_summary(runs, seconds: dict[str, list[float]], ratios: dict[str, list[
                      f"({min(ratios[name]):.2f}-{max(ratios[name]):.2f})")
         print(line)
 
+
 if __name__ == "__main__":
     main()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import time
-from types import SimpleNamespace
 
 import pytest
+from traitlets.config import Config
 
 from negotiation_course.grading.dask_grading import GradingChild
 from negotiation_course.grading.executors import TIMED_OUT, WORKER_DIED
+from negotiation_course.grading.runner import Job
 
 
 def answering(job, conn):
@@ -31,7 +32,7 @@ def answering(job, conn):
 
 @pytest.fixture
 def child(tmp_path):
-    job = SimpleNamespace(runtime_root=str(tmp_path / "runtime"))
+    job = Job(str(tmp_path), Config(), str(tmp_path / "runtime"))
     c = GradingChild(job, "batch-a", loop=answering)
     c.folder.mkdir(parents=True)  # as runner.init_process would, in the child
     yield c

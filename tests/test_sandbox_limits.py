@@ -225,6 +225,7 @@ def test_no_visible_process_shows_grader_paths_the_learner_id_or_secrets(tmp_pat
 
 WORKER = textwrap.dedent("""
     import json, resource, sys, nbformat
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
     from traitlets.config import Config
     from negotiation_course.grading.sandbox import SandboxedExecute
     from negotiation_course.grading.events import take_events
@@ -238,16 +239,9 @@ WORKER = textwrap.dedent("""
         error = ""
     except Exception as exc:  # a dead kernel, as nbgrader would see it
         error = type(exc).__name__
-    outputs = []  # consecutive pieces of one stream in a cell read as one text, as shown
-    for c in nb.cells:
-        last = None
-        for o in c.outputs:
-            if o.output_type == "stream" and last == o.name:
-                outputs[-1] += o.text
-                continue
-            outputs.append(o.get("text") or o.get("evalue") or "")
-            last = o.name if o.output_type == "stream" else None
-    print(json.dumps({"error": error, "outputs": outputs,
+    CoalesceStreamsPreprocessor().preprocess(nb, {})  # one print flushed in pieces: one text
+    print(json.dumps({"error": error, "outputs": [o.get("text") or o.get("evalue") or ""
+                                  for c in nb.cells for o in c.outputs],
                       "events": take_events(),
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)

@@ -32,7 +32,6 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from .executors import TIMED_OUT, WORKER_DIED, Attempt, Pair, serve
@@ -188,7 +187,6 @@ class GradingChild:
         """``loop(job, conn)`` is what the child runs: :func:`.executors.serve`, which reads
         pairs from ``conn`` and sends back (outcome, failure) for each."""
         self.batch = batch
-        self.folder = Path(job.runtime_root)
         ours, theirs = multiprocessing.Pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into Dask's code
@@ -202,7 +200,7 @@ class GradingChild:
                 os._exit(code)
         theirs.close()
         self.pid, self.conn, self.reaped = pid, ours, False
-        self.folder = self.folder / f"w{pid}"  # runner.init_process names it so
+        self.folder = job.worker_folder(pid)
 
     def alive(self) -> bool:
         """Whether the child still waits for pairs (it may have died while idle)."""

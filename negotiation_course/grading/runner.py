@@ -101,6 +101,10 @@ class Job:
     def key(self) -> str:
         return self.runtime_root
 
+    def worker_folder(self, pid: int) -> Path:
+        """The private folder (kernel sockets, pre-warmed image) of grading process ``pid``."""
+        return Path(self.runtime_root) / f"w{pid}"
+
 
 # --- what is submitted --------------------------------------------------------------------
 def _entries(course_dir: Path) -> list[os.DirEntry]:
@@ -230,7 +234,7 @@ def init_process(job: Job, warm_kernels: bool = True) -> None:
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
     overrides = copy.deepcopy(job.overrides)
-    overrides.SandboxKernelManager.runtime_root = str(Path(job.runtime_root) / f"w{os.getpid()}")
+    overrides.SandboxKernelManager.runtime_root = str(job.worker_folder(os.getpid()))
     if not warm_kernels:
         overrides.SandboxKernelManager.warm_kernels = False
     _APIS[job.key] = make_api(Path(job.course_dir), overrides)

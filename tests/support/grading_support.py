@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from negotiation_course.demo import cohort
 from negotiation_course.demo.hostile import CASES, _with_code_in_answers, answer_cells
@@ -118,21 +119,16 @@ class Graded:
     def outputs(self, learner: str, assignment: str = LESSON) -> str:
         """All text outputs of a learner's autograded notebook."""
         path = self.course / "autograded" / learner / assignment / f"{assignment}.ipynb"
-        nb = nbformat.read(path, 4)
+        # a kernel may flush one print in several messages; Jupyter shows consecutive
+        # pieces of a stream as one text, and so does this (nbconvert's own merge)
+        nb, _ = CoalesceStreamsPreprocessor().preprocess(nbformat.read(path, 4), {})
         texts = []
         for cell in nb.cells:
             for out in cell.get("outputs", []):
-                if out.get("output_type") == "stream" and texts and texts[-1][0] == out.name:
-                    # a kernel may flush one print in several messages; Jupyter shows
-                    # consecutive pieces of a stream as one text, and so does this
-                    texts[-1] = (out.name, texts[-1][1] + out.get("text", ""))
-                    continue
-                name = out.name if out.get("output_type") == "stream" else ""
-                texts.append((name, "\n".join([
-                    out.get("text", ""), str(out.get("data", {}).get("text/plain", "")),
-                    out.get("evalue", "")])))
-            texts.append(("", ""))  # a cell boundary ends a stream
-        return "\n".join(text for _, text in texts)
+                texts.append(out.get("text", ""))
+                texts.append(str(out.get("data", {}).get("text/plain", "")))
+                texts.append(out.get("evalue", ""))
+        return "\n".join(texts)
 
 
 _GRADED: dict[int, Graded] = {}
