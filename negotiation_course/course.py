@@ -4,13 +4,15 @@ Everything that needs the pass mark, the provider's facts (:class:`Provider`: wh
 presents and teaches the course, approval, accommodations, complaints, dates), the grading
 limits, an assignment's role or the learning objectives asks :func:`load`, so the pass
 mark a learner sees and the one certificates use come from the same file by the same rule:
-the course directory's own ``course.toml``, else the one beside this package (the
+the course directory's own ``course.toml``, else the one ``$NEGOTIATION_COURSE_FILE`` names
+(a grading kernel's copy of its course's file), else the one beside this package (the
 repository's, or the student bundle's copy). Roles (lesson, assessment, evaluation) are
 declared there, never inferred from folder names.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, fields
 from datetime import date
@@ -21,6 +23,9 @@ from typing import Any
 from .paths import COURSE_ROOT
 
 FILE_NAME = "course.toml"
+#: Environment variable naming the course.toml that counts where no course directory is
+#: given: a grading kernel sees its course's copy there, not the repository beside it.
+FILE_ENV = "NEGOTIATION_COURSE_FILE"
 ROLES = ("lesson", "assessment", "evaluation", "reference")
 #: Graded cells carry a tag ``objective:<id>`` naming the objective they assess.
 TAG_PREFIX = "objective:"
@@ -211,9 +216,13 @@ def _objectives(path: Path, raw: Any) -> dict[str, Objective]:
 
 
 def course_file(root: Path | None = None) -> Path:
-    """The ``course.toml`` that counts for ``root``: its own, else the package's course's."""
+    """The ``course.toml`` that counts for ``root``: its own, else the one named by
+    ``$NEGOTIATION_COURSE_FILE``, else the package's course's."""
     own = Path(root) / FILE_NAME if root is not None else None
-    return own if own is not None and own.is_file() else COURSE_ROOT / FILE_NAME
+    if own is not None and own.is_file():
+        return own
+    named = os.environ.get(FILE_ENV)
+    return Path(named) if named and Path(named).is_file() else COURSE_ROOT / FILE_NAME
 
 
 @cache

@@ -46,6 +46,14 @@ def _submit(course: Path, student: str, assignment: str, data: bytes) -> None:
     (folder / f"{assignment}.ipynb").write_bytes(data)
 
 
+class Graded(dict):
+    """{(assignment, learner): (row, outcome, score)}, and the graded course directory."""
+
+    def __init__(self, table: dict, course: Path):
+        super().__init__(table)
+        self.course = course
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade source, release and every hostile case of every assignment once, like make
@@ -63,7 +71,7 @@ def graded(tmp_path_factory):
             _submit(course, name, a, make(src, rel))
     rows = grade_course(course, 2, progress=False, limits={"wall_seconds": 60})
     store = OutcomeStore(course)
-    table = {}
+    table: dict = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for row in rows:
             try:
@@ -73,7 +81,7 @@ def graded(tmp_path_factory):
                 score = None
             table[(row.assignment, row.learner)] = (row, store.get(row.learner, row.assignment),
                                                     score)
-    return table
+    return Graded(table, course=course)
 
 
 @pytest.mark.parametrize("assignment", GRADED)
@@ -81,6 +89,19 @@ def test_model_answers_get_every_autograded_point(graded, assignment):
     row, outcome, score = graded[(assignment, "model-answers")]
     assert outcome.ok and not row.is_error, row
     assert score is not None and score[0] == score[1], score
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_model_answers_run_in_the_sandbox_as_they_run_for_a_learner(graded, assignment):
+    """The grading kernel sees what a learner's kernel sees (the package, data/, the
+    course's course.toml): the model answers, graded, show no error anywhere. The
+    evaluation's first cell failed here once, because no course.toml was visible."""
+    course = graded.course
+    path = course / "autograded" / "model-answers" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    errors = [f"{o.ename}: {o.evalue}" for c in nb.cells if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert errors == []
 
 
 @pytest.mark.parametrize("assignment", GRADED)

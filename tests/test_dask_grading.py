@@ -24,6 +24,7 @@ import pytest
 from negotiation_course.demo.hostile import CASES
 from negotiation_course.grading.dask_grading import DaskExecutor, DaskUnavailable
 from negotiation_course.grading.grade import grade_course
+from negotiation_course.grading.outcomes import OutcomeStore
 from negotiation_course.instructor.nbgrader_cli import env_with_venv
 from negotiation_course.paths import COURSE_ROOT
 
@@ -110,14 +111,14 @@ def _cohort(course: Path) -> list[str]:
     return sorted(subs)
 
 
-def _kill_a_busy_worker(address: str, status: Path, run: threading.Thread,
+def _kill_a_busy_worker(address: str, course: Path, run: threading.Thread,
                         deadline: float) -> int:
     """SIGKILL the worker process that is grading something, once a first grade is in."""
     from distributed import Client
 
     with Client(address, timeout=30) as client:
         while time.monotonic() < deadline and run.is_alive():
-            done = json.loads(status.read_text() or "[]") if status.exists() else []
+            done = OutcomeStore(course).outcomes
             busy = {w: keys for w, keys in client.processing().items() if keys}
             if done and busy:
                 worker = next(iter(busy))
@@ -149,7 +150,7 @@ def test_dask_grading_survives_a_killed_worker(tmp_path, monkeypatch, cluster,
 
     run = threading.Thread(target=grade)
     run.start()
-    killed = _kill_a_busy_worker(cluster.address, course / "grading-state" / "outcomes.json",
+    killed = _kill_a_busy_worker(cluster.address, course,
                                  run, time.monotonic() + 180)
     run.join(timeout=300)
     assert not run.is_alive()

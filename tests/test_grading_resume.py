@@ -14,7 +14,7 @@ import time
 import nbformat
 import pytest
 
-from negotiation_course.grading.outcomes import store_path
+from negotiation_course.grading.outcomes import OutcomeStore, store_path
 from negotiation_course.grading.runner import grade_course
 from negotiation_course.instructor.nbgrader_cli import env_with_venv
 
@@ -46,13 +46,13 @@ def test_sigkill_mid_batch_then_rerun(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if status.exists() and 2 <= len(json.loads(status.read_text() or "[]")):
+        if 2 <= len(OutcomeStore(course).outcomes):  # the snapshot and its journal
             break
         assert proc.poll() is None, "grading finished before it could be killed"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, mid-batch
     proc.wait()
-    done_before = len(json.loads(status.read_text()))
+    done_before = len(OutcomeStore(course).outcomes)
     assert done_before < len(LEARNERS)
 
     rows = grade_course(course, 2, progress=False)

@@ -39,8 +39,38 @@ def test_the_store_goes_where_course_toml_says(tmp_path):
     elsewhere = tmp_path / "state" / "o.json"
     course = _course(tmp_path, f'outcomes = "{elsewhere}"')
     assert store_path(course) == elsewhere
-    OutcomeStore(course).put(Outcome("ada", "a", "f", False, "kernel died"))
+    store = OutcomeStore(course)
+    store.put(Outcome("ada", "a", "f", False, "kernel died"))
+    assert store.journal.parent == elsewhere.parent  # the journal lives beside it
+    store.compact()
     assert json.loads(elsewhere.read_text())[0]["reason"] == "kernel died"
+    assert not store.journal.exists()
+
+
+def test_each_outcome_is_on_disk_once_put_and_costs_one_line(tmp_path):
+    """put() appends one line (not a rewrite of every outcome): a reader, or a run after a
+    crash, sees each outcome once it is put; the last word on a pair wins; a line cut
+    short by a crash is ignored; compacting keeps every outcome and empties the journal."""
+    course = _course(tmp_path)
+    store = OutcomeStore(course)
+    for i in range(50):
+        store.put(Outcome(f"l{i:02d}", "a", "f", True))
+    store.put(Outcome("l07", "a", "g", False, "kernel died"))
+    assert not store.path.exists()  # no snapshot rewritten per outcome
+    lines = store.journal.read_text().splitlines()
+    assert len(lines) == 51 and json.loads(lines[-1])["learner"] == "l07"
+    with store.journal.open("a") as fh:
+        fh.write('{"learner": "torn", "assignment": "a", "finger')  # a crash mid-line
+    seen = OutcomeStore(course)
+    assert len(seen.outcomes) == 50 and seen.get("torn", "a") is None
+    assert (seen.get("l07", "a").fingerprint, seen.get("l07", "a").reason) == \
+        ("g", "kernel died")
+    seen.compact()
+    assert not seen.journal.exists()
+    again = OutcomeStore(course)
+    assert again.outcomes == seen.outcomes
+    again.put(Outcome("l50", "a", "f", True))
+    assert len(OutcomeStore(course).outcomes) == 51
 
 
 def test_a_bad_outcomes_setting_is_refused(tmp_path):

@@ -22,6 +22,7 @@ from negotiation_course.grading.outcomes import OutcomeStore
 from negotiation_course.grading.runner import grade_course
 
 from .support.grading_support import LESSON, filled, small_course, submit, with_code
+from .support.processes import ZYGOTE, alive, descendants
 
 pytestmark = pytest.mark.slow  # real kernels / nbgrader: make test, not make test-fast
 
@@ -130,3 +131,67 @@ def test_a_learner_exhausting_a_shared_limit_costs_nobody_else_a_grade(tmp_path)
         assert (by[name].status, by[name].score) == ("needs review", 1.0), by[name]
     assert (by["hog"].status, by["hog"].score) == ("graded", 0.0), by["hog"]
     assert set(_csv(course)) == {"hog", *VICTIMS}
+
+
+class StartedAhead(LocalExecutor):
+    """The local pool, noting the workers started ahead, whether each had its kernel image
+    before the first pair was sent, and every worker it started."""
+
+    def __init__(self, workers: int):
+        super().__init__(workers)
+        self.ahead: list[int] = []
+        self.images_before_first_pair: list[list[int]] = []
+        self.spawned: list[int] = []
+
+    def start(self, job):
+        super().start(job)
+        self.ahead = [w.process.pid for w in self._ahead]
+
+    def _spawn(self, job):
+        worker = LocalExecutor._spawn(job)
+        self.spawned.append(worker.process.pid)
+        return worker
+
+    def grade(self, job, pairs, deadline):
+        end = time.monotonic() + 60  # no pair sent yet: an image now was started ahead
+        while time.monotonic() < end and not all(descendants(p, ZYGOTE) for p in self.ahead):
+            time.sleep(0.1)
+        self.images_before_first_pair = [descendants(p, ZYGOTE) for p in self.ahead]
+        yield from super().grade(job, pairs, deadline)
+
+
+def test_workers_warm_while_the_assignments_are_generated_and_none_outlives_the_run(tmp_path):
+    """A first run generates the assignments (a second or more, on one core): the workers
+    start before that, each with its kernel image warming, and the grading uses them. A
+    rerun with nothing to generate starts none ahead; workers no pair needs are ended."""
+    course = small_course(tmp_path / "course")
+    submit(course, "complete", filled("complete"))
+    submit(course, "blank", filled("blank"))
+    pool = StartedAhead(2)
+    rows = grade_course(course, 2, progress=False, executor=pool)
+    assert {r.learner: r.score for r in rows} == {"complete": 1.0, "blank": 0.0}
+    assert len(pool.ahead) == 2 and pool.spawned == pool.ahead  # grading used those two
+    # each has its image (its bubblewrap and the zygote in it) before any pair was sent
+    assert all(pool.images_before_first_pair), pool.images_before_first_pair
+    images = [z for found in pool.images_before_first_pair for z in found]
+    end = time.monotonic() + 30
+    while time.monotonic() < end and any(alive(p) for p in pool.ahead + images):
+        time.sleep(0.1)
+    assert not any(alive(p) for p in pool.ahead + images)
+
+    again = StartedAhead(2)
+    grade_course(course, 2, progress=False, executor=again)  # nothing stale, nothing to do
+    assert again.ahead == [] and again.spawned == []
+
+    from negotiation_course.grading.intake import remove_tree
+    from negotiation_course.grading.runner import Job, _overrides, unmount_run
+
+    unused, runtime = StartedAhead(2), tmp_path / "runtime"
+    try:
+        unused.start(Job(str(course), _overrides(course, True, {}), str(runtime)))
+        assert len(unused.ahead) == 2 and all(alive(p) for p in unused.ahead)
+        unused.stop()
+        assert not any(alive(p) for p in unused.ahead)
+    finally:
+        unmount_run(runtime)
+        remove_tree(runtime)

@@ -211,6 +211,43 @@ def test_a_lesson_runs_the_same_warm_and_cold(tmp_path):
     assert not any(o[0] == "error" for cell in runs[True] for o in cell)
 
 
+COURSE_PROBE = textwrap.dedent("""
+    import json
+    from negotiation_course import course, evaluation
+    model = course.load()
+    mounts = open('/proc/self/mountinfo').read()
+    print(json.dumps({"provider": model.provider.name, "fields": len(evaluation.FIELDS),
+                      "mounts": mounts}))
+""")
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_a_kernel_reads_its_courses_own_course_file(tmp_path, warm):
+    """The lessons read course.toml (the pass mark, the provider, the roles): a grading
+    kernel reads the graded course's copy, as a learner's kernel reads its course's, and
+    the evaluation lesson imports instead of failing (it did: no course.toml was visible)."""
+    course_dir = tmp_path / "instructors-course"
+    course_dir.mkdir()
+    text = (COURSE_ROOT / "course.toml").read_text()
+    assert '\nname = ""\n' in text
+    (course_dir / "course.toml").write_text(
+        text.replace('\nname = ""\n', '\nname = "Provider Of This Course Copy"\n', 1))
+    cfg = Config()
+    cfg.SandboxKernelManager.warm_kernels = warm
+    cfg.SandboxKernelManager.course_file = str(course_dir / "course.toml")
+    async def scenario():
+        km = await _start(_folder(tmp_path, "evaluation"), cfg)
+        return km.warm, await _run_then_stop(km, COURSE_PROBE)
+
+    was_warm, out = _run_coroutine(scenario())
+    assert was_warm == warm
+    assert not out.startswith("ERROR"), out
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["provider"] == "Provider Of This Course Copy"
+    assert seen["fields"] > 0
+    assert str(course_dir) not in seen["mounts"]  # a copy in the kernel folder, not a bind
+
+
 def test_the_course_file_can_turn_the_image_off(tmp_path):
     from negotiation_course.grading.config import warm_kernels_of
 

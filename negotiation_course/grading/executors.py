@@ -52,10 +52,11 @@ class Executor(Protocol):
 
 def serve(job, conn) -> None:
     """A worker process: grade pair after pair sent by the parent, until it sends None."""
-    from .runner import grade_pair, init_process
+    from .runner import grade_pair, init_process, start_kernel_image
 
     _die_with_parent()
     init_process(job)
+    start_kernel_image(job)
     while True:
         pair = conn.recv()
         if pair is None:
@@ -82,30 +83,51 @@ class LocalExecutor:
 
     def __init__(self, workers: int = 2):
         self.workers = max(1, int(workers))
+        self._ahead: list[_Worker] = []  # started by start(), for the next grade()
+        self._ahead_for = ""
+
+    def start(self, job) -> None:
+        """Start the workers now: each sets itself up (its kernel image warms) while the
+        caller still prepares; the next :meth:`grade` of ``job`` uses them."""
+        self.stop()
+        self._ahead = [self._spawn(job) for _ in range(self.workers)]
+        self._ahead_for = job.key
+
+    def stop(self) -> None:
+        """End the workers :meth:`start` began and no :meth:`grade` used."""
+        ahead, self._ahead = self._ahead, []
+        _finish(ahead)
+
+    @staticmethod
+    def _spawn(job) -> _Worker:
+        ctx = multiprocessing.get_context("fork")
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=serve, args=(job, child), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
 
     def grade(self, job, pairs: Sequence[Pair], deadline: float) -> Iterator[Attempt]:
-        ctx = multiprocessing.get_context("fork")
         queue = deque(pairs)
         idle: list[_Worker] = []
         busy: list[_Worker] = []
-
-        def spawn() -> _Worker:
-            parent, child = ctx.Pipe()
-            proc = ctx.Process(target=serve, args=(job, child), daemon=True)
-            proc.start()
-            child.close()
-            return _Worker(proc, parent)
+        if self._ahead and self._ahead_for == job.key:
+            idle, self._ahead = self._ahead, []
 
         try:
-            while queue or busy:
+            def fill() -> None:
                 while queue and len(busy) < self.workers:
-                    worker = idle.pop() if idle else spawn()
+                    worker = idle.pop() if idle else self._spawn(job)
                     worker.pair, worker.started = queue.popleft(), time.monotonic()
                     worker.conn.send(worker.pair)
                     busy.append(worker)
+
+            while queue or busy:
+                fill()
                 soonest = min(w.started for w in busy) + deadline
                 ready = wait([w.conn for w in busy], timeout=max(0.0, soonest - time.monotonic()))
                 now = time.monotonic()
+                ended: list[Attempt] = []
                 for worker in list(busy):
                     if worker.conn in ready:
                         try:
@@ -123,19 +145,26 @@ class LocalExecutor:
                         _stop(worker)
                     else:
                         idle.append(worker)
-                    yield attempt
+                    ended.append(attempt)
+                fill()  # the freed workers take their next pairs before the caller stores
+                yield from ended  # these (an fsync each), not after
         finally:
-            for worker in idle:
-                try:
-                    worker.conn.send(None)
-                except OSError:
-                    pass
             for worker in busy:  # the caller stopped early: do not leave work running
                 _stop(worker)
-            for worker in idle:
-                worker.process.join(10)
-                if worker.process.is_alive():
-                    _stop(worker)
+            _finish(idle)
+
+
+def _finish(idle: list[_Worker]) -> None:
+    """Tell idle workers to end; kill any that does not within 10 s."""
+    for worker in idle:
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass
+    for worker in idle:
+        worker.process.join(10)
+        if worker.process.is_alive():
+            _stop(worker)
 
 
 def _die_with_parent() -> None:

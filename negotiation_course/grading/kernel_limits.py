@@ -219,6 +219,20 @@ def plan() -> Plan:
     return Plan("uid", why=why) if root else Plan("none", why=why)
 
 
+#: The cgroup v1 controllers a kernel's group joins, where the machine has them.
+V1_CONTROLLERS = ("pids", "memory", "cpu")
+
+
+def group_parents(plan_: Plan) -> list[Path]:
+    """The folders every kernel's group is made in (none without cgroups): a pre-warmed
+    kernel image hides them from its kernels."""
+    if plan_.mechanism == "cgroup2":
+        return [plan_.parents["unified"]]
+    if plan_.mechanism == "cgroup1":
+        return [plan_.parents[c] for c in V1_CONTROLLERS if c in plan_.parents]
+    return []
+
+
 class KernelGroup:
     """One kernel's group (cgroups or a uid slot); ``close`` kills what is left and removes it."""
 
@@ -233,7 +247,7 @@ class KernelGroup:
         self.processes = processes
         mb = 1024 * 1024
         if plan_.mechanism == "cgroup2":
-            d = plan_.parents["unified"] / name
+            d = group_parents(plan_)[0] / name
             d.mkdir()
             self.dirs = [d]
             _write(d / "pids.max", str(processes))
@@ -241,7 +255,7 @@ class KernelGroup:
             _write(d / "memory.swap.max", "0", missing_ok=True)
             _write(d / "cpu.weight", "100", missing_ok=True)
         elif plan_.mechanism == "cgroup1":
-            for c in ("pids", "memory", "cpu"):
+            for c in V1_CONTROLLERS:
                 if c in plan_.parents:
                     d = plan_.parents[c] / name
                     d.mkdir()

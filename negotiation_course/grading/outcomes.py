@@ -9,8 +9,9 @@ know which zeros are errors.
 
 The store is durable state, so it lives outside ``build/`` (which ``make clean`` deletes):
 ``<course dir>/grading-state/outcomes.json`` by default, or the path course.toml
-``[grading] outcomes`` names (relative to the course directory, or absolute). A store left
-at the old place (``build/grading/status.json``) is read once and moved.
+``[grading] outcomes`` names (relative to the course directory, or absolute), with its
+journal beside it (``outcomes.json.journal``: the outcomes stored since the last fold).
+A store left at the old place (``build/grading/status.json``) is read once and moved.
 """
 
 from __future__ import annotations
@@ -94,31 +95,58 @@ def store_path(course_dir: Path) -> Path:
 
 
 class OutcomeStore:
-    """Outcomes by (learner, assignment), in one JSON file written atomically."""
+    """Outcomes by (learner, assignment): a JSON snapshot written atomically, and beside it
+    a journal each new outcome is appended to (one line, on disk before :meth:`put`
+    returns), so storing an outcome costs the same with ten learners or ten thousand. The
+    grading run folds the journal into the snapshot as it starts and ends (:meth:`compact`);
+    readers read both, and a line cut short by a crash is ignored."""
 
     def __init__(self, course_dir: Path):
         course_dir = Path(course_dir)
         self.path = store_path(course_dir)
+        self.journal = self.path.with_name(self.path.name + ".journal")
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         source = self.path
         if not self.path.exists() and (course_dir / OLD_PATH).exists():
             source = course_dir / OLD_PATH  # a store kept in build/ before: move it
         if source.exists():
             for row in json.loads(source.read_text(encoding="utf-8")):
-                out = Outcome(**row)
-                self.outcomes[(out.learner, out.assignment)] = out
+                self._keep(Outcome(**row))
+        if self.journal.exists():
+            for line in self.journal.read_text(encoding="utf-8").splitlines():
+                try:
+                    self._keep(Outcome(**json.loads(line)))
+                except (ValueError, TypeError):  # cut short by a crash: never stored
+                    continue
         if source != self.path:
             self.save()
             source.unlink()
+
+    def _keep(self, out: Outcome) -> None:
+        self.outcomes[(out.learner, out.assignment)] = out
 
     def get(self, learner: str, assignment: str) -> Outcome | None:
         return self.outcomes.get((learner, assignment))
 
     def put(self, outcome: Outcome) -> None:
-        self.outcomes[(outcome.learner, outcome.assignment)] = outcome
-        self.save()
+        self._keep(outcome)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (json.dumps(asdict(outcome)) + "\n").encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def compact(self) -> None:
+        """Fold the journal into the snapshot (only the grading run does: a reader doing it
+        while a run appends would lose that run's lines)."""
+        if self.journal.exists():
+            self.save()
+            self.journal.unlink()
 
     def save(self) -> None:
+        """The whole store as one snapshot, replacing the old one atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         rows = [asdict(o) for _, o in sorted(self.outcomes.items())]
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".outcomes-")

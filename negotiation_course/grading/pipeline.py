@@ -44,6 +44,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Bool, default
 
+from .. import course
 from . import feedback, sandbox
 from .config import limits_for, side_files_of, warm_kernels_of
 from .intake import learner_problem, submission_problem
@@ -187,6 +188,7 @@ def declare(c, course_dir: Path) -> None:
     c.GradingExecute.output_mb = float(limits.output_mb)
     c.SandboxKernelManager.side_files = side_files_of(Path(course_dir))
     c.SandboxKernelManager.warm_kernels = warm_kernels_of(Path(course_dir))
+    c.SandboxKernelManager.course_file = str(course.course_file(Path(course_dir)).resolve())
     # Stock `nbgrader generate_feedback` (formgrader's "Generate feedback" button) hides the
     # hidden tests as `make feedback` does, instead of nbgrader's own list.
     feedback.configure_stock(c, Path(course_dir))

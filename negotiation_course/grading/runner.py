@@ -39,6 +39,7 @@ import sys
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,10 +192,12 @@ def _in_gradebook(gb, assignment: str) -> dict[tuple[str, str], str]:
 
 
 def prepare_gradebook(api, db_url: str, course_id: str, names: list[str],
-                      learner_ids: list[str]) -> list[str]:
+                      learner_ids: list[str],
+                      before_regenerating: Callable[[], None] | None = None) -> list[str]:
     """Create or refresh assignments whose source changed; add missing learners.
 
-    Returns the assignments regenerated (``nbgrader generate_assignment``).
+    Returns the assignments regenerated (``nbgrader generate_assignment``);
+    ``before_regenerating`` is called once, before the first of them.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -203,6 +206,8 @@ def prepare_gradebook(api, db_url: str, course_id: str, names: list[str],
         with Gradebook(db_url, course_id) as gb:
             current = _in_gradebook(gb, assignment)
         if current != _graded_sources(Path(api.coursedir.root), assignment):
+            if before_regenerating is not None and not regenerated:
+                before_regenerating()
             result = api.generate_assignment(assignment, force=True)
             if not result.get("success"):
                 raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n"
@@ -238,6 +243,18 @@ def init_process(job: Job, warm_kernels: bool = True) -> None:
     if not warm_kernels:
         overrides.SandboxKernelManager.warm_kernels = False
     _APIS[job.key] = make_api(Path(job.course_dir), overrides)
+
+
+def start_kernel_image(job: Job) -> None:
+    """This worker's pre-warmed kernel image, started before its first pair (it warms while
+    the parent still prepares the gradebook); a failure only means it starts on first use."""
+    if not job.overrides.GradingExecute.sandbox:
+        return
+    try:
+        SandboxKernelManager(config=_APIS[job.key].config).start_image()
+    except Exception as exc:  # noqa: BLE001 - the first kernel tries again, or starts cold
+        print(f"grading sandbox: the kernel image did not start ahead ({exc})",
+              file=sys.stderr, flush=True)
 
 
 def grade_pair(job: Job, assignment: str, learner: str) -> Outcome:
@@ -356,22 +373,32 @@ def run(course_dir: Path, pairs: list[Pair], settings: Settings,
     db_url = overrides.CourseDirectory.db_url
     course_id = api.coursedir.course_id
     names = assignments(course_dir)
-    prepare_gradebook(api, db_url, course_id, names, learners(course_dir))
-    store = OutcomeStore(course_dir)
-    pairs = _intake(course_dir, store, pairs)
-    todo = _todo(course_dir, store, pairs, _submitted_in_gradebook(db_url, course_id),
-                 settings.force)
-
     base = runtime_base()
     base.mkdir(mode=0o700, exist_ok=True)
     _sweep_runtime(base)
     runtime = base / str(os.getpid())
     job = Job(str(course_dir), overrides, str(runtime))
+    # Where assignments must be generated first (a second or more on one core), the
+    # workers start now and set themselves up meanwhile (their kernel images warm).
+    start = getattr(executor, "start", None) if pairs else None
     try:
-        _grade_all(course_dir, job, todo, store, executor, deadline, settings.progress)
-    except Exception:  # a bug of ours: the learners not graded yet show it; grades.csv still
-        traceback.print_exc()
+        prepare_gradebook(api, db_url, course_id, names, learners(course_dir),
+                          before_regenerating=(lambda: start(job)) if start else None)
+        store = OutcomeStore(course_dir)
+        store.compact()  # what a run cut short left in the journal
+        pairs = _intake(course_dir, store, pairs)
+        todo = _todo(course_dir, store, pairs, _submitted_in_gradebook(db_url, course_id),
+                     settings.force)
+        try:
+            _grade_all(course_dir, job, todo, store, executor, deadline, settings.progress)
+        except Exception:  # a bug of ours: the learners not graded yet show it; grades.csv
+            traceback.print_exc()  # is still written
+        finally:
+            store.compact()
     finally:
+        stop = getattr(executor, "stop", None)
+        if stop is not None:  # workers started ahead that no pair needed
+            stop()
         unmount_run(runtime)
         remove_tree(runtime)
     _private(course_dir / "autograded")

@@ -82,6 +82,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
+from .. import course
 from . import kernel_limits, mounts, relays, timings, warm_kernels
 from .answer_key import ANSWER_MIME
 from .events import record_event
@@ -251,6 +252,7 @@ class Paths:
     tmp: Path | None = None  # host folder shown at /tmp (else a bwrap tmpfs)
     stubs_inside: str | None = None  # stubs already inside a bound folder: just the path
     mpl_cache: list[Path] = field(default_factory=list)
+    course_file: str | None = None  # inside the sandbox: this kernel's copy of course.toml
 
     @classmethod
     def for_probe(cls) -> Paths:
@@ -364,6 +366,8 @@ def kernel_env(paths: Paths) -> dict[str, str]:
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
            "NEGOTIATION_COURSE_DATA": str(paths.data)}
+    if paths.course_file is not None:
+        env[course.FILE_ENV] = paths.course_file
     if paths.stubs is not None:
         env["PYTHONPATH"] = STUBS_DIR
     elif paths.stubs_inside is not None:
@@ -386,6 +390,11 @@ def zygote_argv(root: Path, hidden: list[str]) -> list[str]:
         view += ["--bind", folder, folder]
     view = _with_open_parents(["--dir", "/home/learner", *view])
     return warm_kernels.zygote_argv(view, kernel_env(paths), paths.venv)
+
+
+def _hidden_from_kernels(plan: kernel_limits.Plan) -> list[str]:
+    """The folders of all kernels' groups: the image unmounts them in each kernel."""
+    return sorted(str(p) for p in kernel_limits.group_parents(plan))
 
 
 def _stubs_folder(root: Path) -> Path:
@@ -528,6 +537,9 @@ class SandboxKernelManager(AsyncKernelManager):
     side_files = Dict(help="Assignment -> glob patterns of side files its kernel may see "
                       "(course.toml [grading.side_files]); others are never copied").tag(
         config=True)
+    course_file = Unicode("", help="The graded course's course.toml: each kernel reads a "
+                          "copy, as a learner's kernel reads its course's (the pass mark, "
+                          "the provider, the roles)").tag(config=True)
 
     _counter = 0
 
@@ -706,6 +718,7 @@ class SandboxKernelManager(AsyncKernelManager):
         cmd = [f"{KERNEL_DIR}/{SANDBOX_CONNECTION}" if arg == self.connection_file else arg
                for arg in cmd] + list(GRADING_FIGURES)
         paths.kernel_dir = self._kdir
+        paths.course_file = self._copy_course_file()
         if self._mounted:
             # Copies inside the kernel's own tmpfs instead of binds, so not even
             # /proc/self/mountinfo names a grader folder (the runtime dir, root's home).
@@ -736,6 +749,17 @@ class SandboxKernelManager(AsyncKernelManager):
         self._warm_request = self._warm_request_for(cmd, paths, limits, nproc)
         return cmd if self._warm_request is not None else self._cold_cmd()
 
+    def _copy_course_file(self) -> str | None:
+        """The course's course.toml copied into the kernel folder (a copy, not a bind: no
+        mount names a grader folder); where the kernel sees it, None without one."""
+        source = Path(self.course_file) if self.course_file else None
+        if source is None or not source.is_file():
+            return None
+        copy = self._kdir / course.FILE_NAME
+        shutil.copyfile(source, copy)
+        os.chmod(copy, 0o644)
+        return f"{KERNEL_DIR}/{course.FILE_NAME}"
+
     # --- pre-warmed kernels (see warm_kernels) ----------------------------------------
     def _warm_request_for(self, cmd: list[str], paths: Paths, limits: Limits,
                           nproc: bool) -> dict | None:
@@ -753,11 +777,24 @@ class SandboxKernelManager(AsyncKernelManager):
         procs = [str(p) for p in self._group.procs_files()]
         return {"kdir": self._kdir.name, "chdir": str(self._chdir) if self._workdir else None,
                 "uid": self.kernel_uid, "procs": procs, "rlimits": rlimits,
-                "hide": sorted({str(Path(p).parent.parent) for p in procs}),
+                "hide": _hidden_from_kernels(self._group.plan),
                 "code_paths": [str(p) for p in (paths.python_home, paths.venv,
                                                 paths.package, paths.data)],
                 "shm_mb": min(64, limits.tmp_mb), "env": kernel_env(paths),
                 "kernel_args": cmd[4:]}
+
+    def start_image(self) -> None:
+        """Start this worker's pre-warmed kernel image now, before its first kernel, so it
+        warms while the grader still prepares; nothing where kernels would start cold."""
+        if not (self.warm_kernels and _runs_as_root()):
+            return
+        root = self._root()
+        try:
+            warm_kernels.share_folder(root)
+        except OSError as exc:
+            warm_kernels.refuse(root, str(exc))
+            return
+        warm_kernels.zygote_for(root, zygote_argv, _hidden_from_kernels(kernel_limits.plan()))
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         request, self._warm_request = self._warm_request, None

@@ -61,6 +61,10 @@ WARM_IMPORTS = ["ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy",
                 "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
                 "negotiation_course.checks", "negotiation_course.data",
                 "negotiation_course.plots", "negotiation_course.tables",
+                # the lessons' other modules (none reads course.toml on import: that is the
+                # graded course's, read in each kernel; so not negotiation_course.evaluation)
+                "negotiation_course.course", "negotiation_course.hours",
+                "negotiation_course.welcome", "negotiation_course.calculators",
                 # what ipykernel imports only once a kernel object exists (its debugger
                 # brings debugpy: ~0.1 s and a `uname -p` subprocess per kernel otherwise)
                 "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
