@@ -25,6 +25,8 @@ from negotiation_course.grading.sandbox import (
 )
 from negotiation_course.paths import COURSE_ROOT
 
+from .support.processes import alive
+
 
 def _run_coroutine(coro):
     """Run on a thread of its own: in the full suite a browser test's event loop may be
@@ -291,14 +293,6 @@ def test_the_image_never_outlives_its_worker(tmp_path):
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
     end = time.monotonic() + 30
-    while time.monotonic() < end and any(_alive(p) for p in (zygote_bwrap, kernel)):
+    while time.monotonic() < end and any(alive(p) for p in (zygote_bwrap, kernel)):
         time.sleep(0.1)
-    assert not _alive(zygote_bwrap) and not _alive(kernel)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    assert not alive(zygote_bwrap) and not alive(kernel)
