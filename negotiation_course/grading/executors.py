@@ -13,7 +13,10 @@ it ends, in any order. It owns two guarantees the runner relies on:
 ``started``/``ended`` are times on one clock of the executor's choosing, so the runner can
 tell which learners were graded at the same time (a learner whose kernel died while others
 ran is retried alone). :class:`LocalExecutor` is a pool of forked processes on this
-machine; a cluster executor (Dask) implements the same :meth:`grade`.
+machine; a cluster executor (Dask) implements the same :meth:`grade`. An executor may also
+offer ``start(job)``, which the runner calls before it generates assignments so that workers
+set themselves up meanwhile, and ``stop()``, called when the run ends, for workers started
+so and never used.
 """
 
 from __future__ import annotations
