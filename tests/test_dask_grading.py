@@ -191,33 +191,10 @@ def test_dask_unreachable_scheduler_is_a_clear_error():
 ON_THIS_WORKER = textwrap.dedent('''
     import json, os, sys, time
     from pathlib import Path
+    sys.path.insert(0, sys.argv[3])
     from negotiation_course.grading import dask_grading as dg
     from negotiation_course.grading.runner import grade_course
-
-    def zygotes_of(pid):
-        """Pre-warmed kernel images (zygote processes) descended from ``pid``."""
-        parent, found = {}, []
-        for d in Path("/proc").iterdir():
-            try:
-                parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                if b"negotiation_course.grading.zygote" in (d / "cmdline").read_bytes():
-                    found.append(int(d.name))
-            except (ValueError, OSError):
-                pass
-        def under(p):
-            while p in parent and p > 1:
-                p = parent[p]
-                if p == pid:
-                    return True
-            return False
-        return [z for z in found if under(z)]
-
-    def gone(pid):
-        try:
-            os.kill(pid, 0)
-            return False
-        except ProcessLookupError:
-            return True
+    from tests.support.processes import ZYGOTE, alive, descendants
 
     class OnThisWorker:
         """This process as a Dask worker: the task function called in it, one pair at a time."""
@@ -229,18 +206,18 @@ ON_THIS_WORKER = textwrap.dedent('''
                 child = dg._CHILD
                 self.seen.append({"learner": pair[1], "failure": attempt.failure,
                                   "child": child.pid if child else None,
-                                  "zygotes": zygotes_of(child.pid) if child else []})
+                                  "zygotes": descendants(child.pid, ZYGOTE) if child else []})
                 yield attempt
             last = dg._CHILD
             dg._close_batch(batch)
             end = time.monotonic() + 10
             images = [z for s in self.seen for z in s["zygotes"]]
-            while time.monotonic() < end and not all(gone(z) for z in images):
+            while time.monotonic() < end and any(alive(z) for z in images):
                 time.sleep(0.1)
             self.closed.append({"child_kept": dg._CHILD is not None,
-                                "child_gone": last is None or gone(last.pid),
+                                "child_gone": last is None or not alive(last.pid),
                                 "folder_left": last is not None and last.folder.exists(),
-                                "images_gone": all(gone(z) for z in images)})
+                                "images_gone": not any(alive(z) for z in images)})
 
     worker = OnThisWorker()
     rows = grade_course(Path(sys.argv[1]), progress=False, executor=worker,
@@ -261,7 +238,8 @@ def test_a_dask_worker_grades_its_pairs_in_one_long_lived_child_with_warm_kernel
     submit(course, "stuck", slow_cells())  # the largest: graded first, then stopped
     for learner in ("complete", "alternative", "blank"):
         submit(course, learner, filled(learner))
-    proc = subprocess.run([sys.executable, "-c", ON_THIS_WORKER, str(course), "20"],
+    proc = subprocess.run([sys.executable, "-c", ON_THIS_WORKER, str(course), "20",
+                           str(COURSE_ROOT)],
                           capture_output=True, text=True, timeout=400, env=env_with_venv(),
                           cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -246,6 +246,25 @@ def forged_huge_number(source: NotebookNode, release: NotebookNode) -> bytes:
     return _with_code_in_answers(release, code)
 
 
+#: The learner's code replaces the course file its kernel reads (a copy in the kernel's
+#: folder) and points the course package at a file of its own that sets the pass mark to 0.
+COURSE_FILE_REWRITE = """import os, pathlib
+mine = pathlib.Path('/tmp/course.toml')
+mine.write_text('[grading]\\npass_mark = 0\\n')
+os.environ['NEGOTIATION_COURSE_FILE'] = str(mine)
+seen = pathlib.Path('/run/kernel/course.toml')
+try:
+    seen.unlink()
+    seen.write_text(mine.read_text())
+except OSError:
+    pass
+"""
+
+
+def course_file_rewritten(source: NotebookNode, release: NotebookNode) -> bytes:
+    return _with_code_in_answers(release, COURSE_FILE_REWRITE)
+
+
 CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "tests-edited-to-pass": tests_edited_to_pass,
     "test-cell-deleted": test_cell_deleted,
@@ -262,6 +281,7 @@ CASES: dict[str, Callable[[NotebookNode, NotebookNode], bytes]] = {
     "patched-record": patched_record,
     "forged-record": forged_record,
     "forged-huge-number": forged_huge_number,
+    "course-file-rewritten": course_file_rewritten,
 }
 
 #: The status and score every case must end with when graded through the real pipeline
@@ -288,6 +308,8 @@ EXPECTED: dict[str, tuple[str, float]] = {
     "patched-record": GRADED_ZERO,
     "forged-record": GRADED_ZERO,
     "forged-huge-number": GRADED_ZERO,  # a wrong answer, not a grader error
+    # the copy was its own kernel's; the grader reads the course's course.toml itself
+    "course-file-rewritten": GRADED_ZERO,
 }
 assert set(EXPECTED) == set(CASES)
 
